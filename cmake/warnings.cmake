@@ -1,0 +1,30 @@
+# Project-wide compile flags: warnings everywhere, -Werror when CI asks, optional sanitizers.
+add_library(bh_flags INTERFACE)
+target_compile_options(bh_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wconversion
+  -Wnull-dereference -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports false positives inside Boost.Asio and libstdc++ (PR 105329, 105651).
+  target_compile_options(bh_flags INTERFACE -Wno-restrict -Wno-maybe-uninitialized
+    -Wno-array-bounds -Wno-stringop-overflow)
+endif()
+if(BH_WERROR)
+  target_compile_options(bh_flags INTERFACE -Werror)
+endif()
+if(BH_SANITIZE)
+  target_compile_options(bh_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+    -fno-sanitize-recover=undefined)
+  target_link_options(bh_flags INTERFACE -fsanitize=address,undefined)
+endif()
+# Asio: no deprecated interfaces, and no Boost.System library to link.
+target_compile_definitions(bh_flags INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ERROR_CODE_HEADER_ONLY)
+
+# bh_component(NAME DIR DEPS...): one static library per component folder; sources are every
+# .cpp directly in DIR, so adding a file needs no edit here.
+function(bh_component name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC bh_flags ${ARG_DEPS})
+endfunction()

@@ -1,0 +1,172 @@
+#include "protocol/url.hpp"
+
+#include <cctype>
+#include <charconv>
+
+#include "protocol/http.hpp"
+
+namespace bh::protocol {
+
+namespace {
+
+std::uint16_t default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string Url::authority() const {
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (port != default_port(scheme)) h += ":" + std::to_string(port);
+  return h;
+}
+
+std::string Url::str() const { return scheme + "://" + authority() + target; }
+
+bool Url::same_origin(const Url& o) const {
+  return scheme == o.scheme && iequals(host, o.host) && port == o.port;
+}
+
+bool is_absolute_url(std::string_view text) {
+  auto colon = text.find("://");
+  if (colon == std::string_view::npos) return false;
+  auto scheme = text.substr(0, colon);
+  return iequals(scheme, "http") || iequals(scheme, "https");
+}
+
+Result<Url> parse_url(std::string_view text) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  auto sep = text.find("://");
+  if (sep == std::string_view::npos)
+    return make_error("URL", "not an absolute URL", "http://host[:port]/path", quoted);
+  Url url;
+  for (char c : text.substr(0, sep))
+    url.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (url.scheme != "http" && url.scheme != "https")
+    return make_error("URL", "unsupported scheme", "http or https", quoted);
+  std::string_view rest = text.substr(sep + 3);
+  auto slash = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view target = slash == std::string_view::npos ? "" : rest.substr(slash);
+  if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos)
+    authority = authority.substr(at + 1);  // userinfo is never used
+  std::string_view host = authority, port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos)
+      return make_error("URL", "unterminated IPv6 literal", "[addr]", quoted);
+    host = authority.substr(1, close - 1);
+    auto after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return make_error("URL", "junk after IPv6 literal", "", quoted);
+      port_text = after.substr(1);
+    }
+  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port_text = authority.substr(colon + 1);
+  }
+  if (host.empty()) return make_error("URL", "missing host", "http://host/...", quoted);
+  url.host = std::string(host);
+  url.port = default_port(url.scheme);
+  if (!port_text.empty()) {
+    unsigned port = 0;
+    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || p != port_text.data() + port_text.size() || port == 0 || port > 65535)
+      return make_error("URL", "invalid port", "1..65535", quoted);
+    url.port = static_cast<std::uint16_t>(port);
+  }
+  url.target = target.empty() ? "/" : std::string(target);
+  if (url.target.front() == '?') url.target.insert(0, "/");
+  return url;
+}
+
+Result<Url> resolve_url(const Url& base, std::string_view ref) {
+  if (is_absolute_url(ref)) return parse_url(ref);
+  if (ref.starts_with("//")) return parse_url(base.scheme + ":" + std::string(ref));
+  Url out = base;
+  if (ref.starts_with("/")) {
+    out.target = std::string(ref);
+  } else {
+    std::string dir = base.target.substr(0, base.target.find('?'));
+    dir = dir.substr(0, dir.rfind('/') + 1);
+    out.target = dir + std::string(ref);
+  }
+  return out;
+}
+
+Result<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      const int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
+      const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0)
+        return make_error("percent-encoding", "invalid escape", "%XX with two hex digits",
+                          "\"" + std::string(s.substr(i, 3)) + "\"");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string build_query(const QueryParams& params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    out += percent_encode(k) + "=" + percent_encode(v);
+  }
+  return out;
+}
+
+Result<Target> split_target(std::string_view target) {
+  Target t;
+  auto q = target.find('?');
+  auto path = percent_decode(target.substr(0, q), false);
+  if (!path) return path.error().within("request target path");
+  t.path = std::move(path.value());
+  if (q == std::string_view::npos) return t;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    if (!key) return key.error().within("query parameter name");
+    auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (!value) return value.error().within("query parameter " + key.value());
+    t.query.emplace_back(std::move(key.value()), std::move(value.value()));
+  }
+  return t;
+}
+
+}  // namespace bh::protocol
