@@ -5,11 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define BH_ASSERT(cond, msg)                                                          \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      std::fprintf(stderr, "%s:%d: assertion failed: %s (%s)\n", __FILE__, __LINE__, \
-                   #cond, msg);                                                       \
-      std::abort();                                                                   \
-    }                                                                                 \
+#define BH_ASSERT(cond, msg)                                                                      \
+  do {                                                                                            \
+    if (!(cond)) {                                                                                \
+      std::fprintf(stderr, "%s:%d: assertion failed: %s (%s)\n", __FILE__, __LINE__, #cond, msg); \
+      std::abort();                                                                               \
+    }                                                                                             \
   } while (false)

@@ -38,7 +38,7 @@ class RealClock final : public Clock {
 
  private:
   double factor_;
-  Instant origin_;          // wall time when the clock was made
+  Instant origin_;           // wall time when the clock was made
   std::int64_t steady0_ns_;  // steady clock reading at that moment
 };
 

@@ -28,12 +28,15 @@ std::uint64_t stream_id(std::string_view name) {
 
 Rng::Rng(std::uint64_t seed, std::uint64_t stream) {
   std::uint64_t sm = mix64(seed, stream);
-  for (auto& word : s_) word = splitmix64(sm);
+  for (auto& word : s_)
+    word = splitmix64(sm);
 }
 
 namespace {
 __extension__ using u128 = unsigned __int128;  // GCC/Clang builtin; -Wpedantic needs the marker
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 std::uint64_t Rng::next() {
@@ -66,7 +69,9 @@ std::uint64_t Rng::uniform(std::uint64_t lo, std::uint64_t hi) {
   return lo + static_cast<std::uint64_t>(m >> 64);
 }
 
-double Rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double Rng::unit() {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
 bool Rng::chance(double p) {
   if (p <= 0.0) return false;

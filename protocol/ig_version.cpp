@@ -15,10 +15,14 @@ Result<IgVersion> parse_ig_version(std::string_view text) {
 
 std::string_view to_string(IgVersion v) {
   switch (v) {
-    case IgVersion::kV1_0_1: return "1.0.1";
-    case IgVersion::kV2_0_0: return "2.0.0";
-    case IgVersion::kV3_0_0: return "3.0.0";
-    case IgVersion::kV4_0_0_ballot: return "4.0.0-ballot";
+    case IgVersion::kV1_0_1:
+      return "1.0.1";
+    case IgVersion::kV2_0_0:
+      return "2.0.0";
+    case IgVersion::kV3_0_0:
+      return "3.0.0";
+    case IgVersion::kV4_0_0_ballot:
+      return "4.0.0-ballot";
   }
   return "?";
 }

@@ -39,17 +39,19 @@ class NdjsonFramer {
   const std::vector<NdjsonProblem>& oversized() const { return oversized_; }
 
  private:
+  void append(std::string_view piece);  // bytes of the current line, never a '\n'
   void emit();
   std::size_t max_;
   LineFn on_line_;
   std::string buf_;
   bool skipping_ = false;  // inside an oversized line
+  bool last_cr_ = false;   // the last byte fed was '\r' (it may end up as half of "\r\n")
   std::uint64_t line_no_ = 0, lines_ = 0, blank_ = 0, crlf_ = 0;
   std::vector<NdjsonProblem> oversized_;
 };
 
 struct NdjsonSummary {
-  std::uint64_t resources = 0;    // lines that were valid resources
+  std::uint64_t resources = 0;  // lines that were valid resources
   std::uint64_t blank_lines = 0;
   std::uint64_t crlf_lines = 0;
   std::uint64_t problem_count = 0;      // all problems, even those not kept
@@ -62,15 +64,20 @@ class NdjsonValidator {
   // expected_type empty = any resourceType accepted.
   NdjsonValidator(std::string expected_type, std::size_t max_line_bytes = 64u << 20,
                   std::size_t max_problems = 20);
+  // The framer's callback holds `this`: a copied or moved validator would call into the old one.
+  NdjsonValidator(const NdjsonValidator&) = delete;
+  NdjsonValidator& operator=(const NdjsonValidator&) = delete;
   void feed(std::string_view chunk);
   NdjsonSummary finish();
 
  private:
   void on_line(std::string_view line, std::uint64_t line_no);
+  void drain_oversized();  // moves the framer's new oversized-line reports into the summary
   void problem(std::uint64_t line, std::string message);
   std::string expected_;
   std::size_t max_problems_;
   NdjsonSummary summary_;
+  std::size_t oversized_seen_ = 0;
   NdjsonFramer framer_;
 };
 

@@ -28,6 +28,10 @@ nlohmann::ordered_json make_outcome(std::string severity, std::string code,
                                     std::string diagnostics);
 Result<std::vector<OutcomeIssue>> parse_outcome(std::string_view body);
 bool is_transient_code(std::string_view code);
+// Membership of the R4 value sets make_outcome asserts on, so callers holding values from
+// outside (scenario files) can reject them as input errors first.
+bool is_issue_severity(std::string_view severity);
+bool is_issue_type(std::string_view code);
 // True when every issue with severity error/fatal has a transient code (and there is one).
 bool is_transient_outcome(const std::vector<OutcomeIssue>& issues);
 

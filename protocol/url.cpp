@@ -9,7 +9,9 @@ namespace bh::protocol {
 
 namespace {
 
-std::uint16_t default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
+std::uint16_t default_port(std::string_view scheme) {
+  return scheme == "https" ? 443 : 80;
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -26,7 +28,9 @@ std::string Url::authority() const {
   return h;
 }
 
-std::string Url::str() const { return scheme + "://" + authority() + target; }
+std::string Url::str() const {
+  return scheme + "://" + authority() + target;
+}
 
 bool Url::same_origin(const Url& o) const {
   return scheme == o.scheme && iequals(host, o.host) && port == o.port;

@@ -13,7 +13,8 @@ namespace {
 
 TEST(Rng, SameSeedAndStreamGiveSameSequence) {
   Rng a(42, 7), b(42, 7);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.next(), b.next());
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(a.next(), b.next());
 }
 
 TEST(Rng, StreamsAreIndependent) {
@@ -118,7 +119,8 @@ TEST(RealClock, ScaledClockRunsAhead) {
   RealClock slow(1.0), fast(1000.0);
   auto t0 = fast.now();
   volatile std::uint64_t sink = 0;
-  for (int i = 0; i < 2000000; ++i) sink = sink + static_cast<std::uint64_t>(i);
+  for (int i = 0; i < 2000000; ++i)
+    sink = sink + static_cast<std::uint64_t>(i);
   EXPECT_GE(fast.now(), t0);
   EXPECT_GT(slow.now().time_since_epoch().count(), 0);
 }
