@@ -39,8 +39,8 @@ struct Rejection {
 
 struct ExportRequest {
   ExportLevel level = ExportLevel::kSystem;
-  std::string group_id;  // for kGroup
-  std::string method;    // "GET" or "POST"
+  std::string group_id;                                   // for kGroup
+  std::string method;                                     // "GET" or "POST"
   std::string output_format = "application/fhir+ndjson";  // normalised: any NDJSON spelling
   std::optional<Instant> since;
   std::vector<std::string> types;     // empty = every supported type for the level
@@ -64,15 +64,17 @@ struct KickoffPolicy {
                                                     "RelevantProvenanceResources"};
 };
 
-Result<ExportRequest> parse_kickoff(const Request& request, ExportLevel level,
-                                    std::string group_id, const KickoffPolicy& policy);
+Result<ExportRequest> parse_kickoff(const Request& request, ExportLevel level, std::string group_id,
+                                    const KickoffPolicy& policy);
 
 // The three NDJSON spellings servers SHALL accept (PAR-01).
 bool is_ndjson_format(std::string_view value);
 
 // Builds the `Parameters` body a client POSTs (KO-04) from query-style pairs; the value type
-// follows the OperationDefinition (_since -> valueInstant, patient -> valueReference, ...).
-std::string build_parameters_body(
-    const std::vector<std::pair<std::string, std::string>>& params);
+// follows the OperationDefinition of `version` (_since -> valueInstant, patient -> valueReference,
+// includeAssociatedData -> valueCode, or valueCoding in 4.0.0-ballot, ...). A value that does not
+// fit its declared type is sent as valueString, so a server sees exactly what was asked.
+std::string build_parameters_body(const std::vector<std::pair<std::string, std::string>>& params,
+                                  IgVersion version = kDefaultIgVersion);
 
 }  // namespace bh::protocol

@@ -8,7 +8,9 @@
 // name, counts non-negative integers, error items of type OperationOutcome, deleted items of
 // type Bundle, extension shape per version). Each finding carries the requirement ID it breaks,
 // the JSON path and a message naming expected vs got. A manifest is usable when no finding is
-// an error (a SHALL); warnings (SHOULD) do not stop a client.
+// an error (a SHALL); warnings (SHOULD) do not stop a client. A V4 manifest still carrying
+// `request` or `error` gets warnings (leftovers, ignored), not errors; unknown fields are info.
+// Never throws, whatever the body.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +27,12 @@
 namespace bh::protocol {
 
 struct ManifestFile {
-  std::string type;  // resource type; "OperationOutcome" for error files, "Bundle" for deleted
+  // resource type; "OperationOutcome" for error files, "Bundle" for deleted (also when read from
+  // a V4 manifest, whose items carry no type); empty for output organized by a type (MF-09)
+  std::string type;
   std::string url;
   std::optional<std::uint64_t> count;
+  bool operator==(const ManifestFile&) const = default;
 };
 
 struct Manifest {
@@ -37,7 +42,12 @@ struct Manifest {
   std::vector<ManifestFile> output;
   std::vector<ManifestFile> error;  // `outcome` in V4
   std::vector<ManifestFile> deleted;
+  bool operator==(const Manifest&) const = default;
 };
+
+// The V4 manifest's logical model (MF-10); manifest_to_json writes it as `manifestType` in V4.
+inline constexpr std::string_view kBulkDataManifestType =
+    "http://hl7.org/fhir/uv/bulkdata/StructureDefinition/BulkDataManifest";
 
 nlohmann::ordered_json manifest_to_json(const Manifest& m, IgVersion version);
 
