@@ -28,18 +28,22 @@
 
 namespace bh::datagen {
 
+namespace detail {
+class Model;  // the index space and per-resource draws; shared with open streams (model.hpp)
+}  // namespace detail
+
 struct DataConfig {
   std::uint64_t seed = 1;
-  std::uint64_t members = 1000;             // 10 .. at least 1,000,000
-  std::uint64_t members_per_file = 10000;   // how the server splits a type into files
+  std::uint64_t members = 1000;            // 10 .. at least 1,000,000
+  std::uint64_t members_per_file = 10000;  // how the server splits a type into files
 };
 
 struct GroupInfo {
-  std::string id;                // "all-members"
-  std::string name;              // human-readable, may be non-ASCII
+  std::string id;    // "all-members"
+  std::string name;  // human-readable, may be non-ASCII
   std::string identifier_system;
   std::string identifier_value;
-  std::uint64_t quantity = 0;    // number of members
+  std::uint64_t quantity = 0;  // number of members
 };
 
 // A piece of one type's index space, with the export's filters applied.
@@ -89,6 +93,9 @@ class Dataset {
  private:
   DataConfig config_;
   std::vector<GroupInfo> groups_;
+  // Shared, immutable: a stream returned by open()/read() keeps it alive, so a stream may
+  // outlive the Dataset that opened it.
+  std::shared_ptr<const detail::Model> model_;
 };
 
 }  // namespace bh::datagen

@@ -1,0 +1,228 @@
+#include "datagen/json_writer.hpp"
+
+#include <array>
+
+#include "core/assert.hpp"
+
+namespace bh::datagen {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Bytes that can be copied without a look: printable ASCII other than '"' and '\\'.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c)
+    plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+void append_u_escape(std::string& out, unsigned code) {
+  out += "\\u";
+  out.push_back(kHex[(code >> 12) & 0xF]);
+  out.push_back(kHex[(code >> 8) & 0xF]);
+  out.push_back(kHex[(code >> 4) & 0xF]);
+  out.push_back(kHex[code & 0xF]);
+}
+
+// Length of the valid UTF-8 sequence starting at s[i] (lead byte >= 0x80), or 0 when invalid.
+// Rejects overlong forms, surrogates and code points above U+10FFFF, as RFC 3629 does.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  const auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if (b1 < lo || b1 > hi) return 0;
+  for (std::size_t j = 2; j < len; ++j) {
+    const auto b = static_cast<unsigned char>(s[i + j]);
+    if (b < 0x80 || b > 0xBF) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the pending run of bytes copied verbatim
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (kPlain[c]) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      if (const std::size_t len = utf8_sequence(text, i); len != 0) {
+        i += len;
+        continue;
+      }
+    }
+    out.append(text.substr(run, i - run));
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        // Other control characters, and bytes of invalid UTF-8 (which become U+FFFD).
+        append_u_escape(out, c < 0x20 ? c : 0xFFFDu);
+        break;
+    }
+    ++i;
+    run = i;
+  }
+  out.append(text.substr(run));
+  out.push_back('"');
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (depth_ > 0) {
+    bool& has = has_item_[static_cast<std::size_t>(depth_ - 1)];
+    if (has) out_->push_back(',');
+    has = true;
+  }
+}
+
+void JsonWriter::push() {
+  BH_ASSERT(depth_ < kMaxDepth, "JsonWriter: nesting too deep");
+  has_item_[static_cast<std::size_t>(depth_)] = false;
+  ++depth_;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  out_->push_back('{');
+  push();
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: unbalanced end_object");
+  --depth_;
+  out_->push_back('}');
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  out_->push_back('[');
+  push();
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: unbalanced end_array");
+  --depth_;
+  out_->push_back(']');
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: key outside an object");
+  before_value();
+  // Keys are element names from our own builders ([A-Za-z]): nothing to escape, so skip the scan.
+  out_->push_back('"');
+  out_->append(name);
+  out_->append("\":", 2);
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::str(std::string_view value) {
+  before_value();
+  append_json_string(*out_, value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(std::uint64_t value) {
+  before_value();
+  char buf[24];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (n > 0)
+    out_->push_back(buf[--n]);
+  return *this;
+}
+
+JsonWriter& JsonWriter::hundredths(std::uint64_t value) {
+  number(value / 100);
+  const auto frac = value % 100;
+  out_->push_back('.');
+  out_->push_back(static_cast<char>('0' + frac / 10));
+  out_->push_back(static_cast<char>('0' + frac % 10));
+  return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool value) {
+  before_value();
+  *out_ += value ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::coding(std::string_view system, std::string_view code,
+                               std::string_view display) {
+  begin_object().field("system", system).field("code", code);
+  if (!display.empty()) field("display", display);
+  return end_object();
+}
+
+JsonWriter& JsonWriter::codeable(std::string_view system, std::string_view code,
+                                 std::string_view display, std::string_view text) {
+  begin_object().key("coding").begin_array().coding(system, code, display).end_array();
+  if (!text.empty()) field("text", text);
+  return end_object();
+}
+
+JsonWriter& JsonWriter::reference(std::string_view type, std::string_view id) {
+  begin_object().key("reference");
+  before_value();
+  out_->push_back('"');
+  // Types and ids are [A-Za-z0-9.-] by construction, so they need no escaping.
+  out_->append(type);
+  out_->push_back('/');
+  out_->append(id);
+  out_->push_back('"');
+  return end_object();
+}
+
+}  // namespace bh::datagen

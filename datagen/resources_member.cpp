@@ -1,0 +1,165 @@
+// Builders for who the data is about and who pays: Patient, Coverage, Organization.
+#include <chrono>
+#include <string>
+
+#include "datagen/resources.hpp"
+#include "datagen/vocab.hpp"
+
+namespace bh::datagen::detail {
+
+namespace {
+
+std::string member_number(const Model& model, std::uint64_t member) {
+  // "M" + the patient id's digits: the payer's own member id, distinct from the FHIR id.
+  return "M" + model.id(Type::Patient, member).substr(3);
+}
+
+void write_address(JsonWriter& json, const Place& place, std::string_view use,
+                   std::string_view line) {
+  json.begin_array().begin_object().field("use", use).key("line").begin_array().str(line);
+  json.end_array()
+      .field("city", place.city)
+      .field("state", place.state)
+      .field("postalCode", place.postal_code)
+      .field("country", "US")
+      .end_object()
+      .end_array();
+}
+
+struct Sex {
+  std::string_view gender;     // administrative gender
+  std::string_view birth_sex;  // US Core birthsex code
+};
+
+Sex draw_sex(Rng& rng) {
+  const auto roll = rng.uniform(0, 99);
+  if (roll < 49) return {"female", "F"};
+  if (roll < 98) return {"male", "M"};
+  return roll == 98 ? Sex{"other", "UNK"} : Sex{"unknown", "UNK"};
+}
+
+void write_extensions(JsonWriter& json, Rng& rng, const Sex& sex) {
+  const Code& race = pick(rng, kRaces);
+  json.begin_array();
+  json.begin_object().field("url", sys::kUsCoreRace).key("extension").begin_array();
+  json.begin_object().field("url", "ombCategory").key("valueCoding");
+  json.coding(sys::kOmbRace, race.code, race.display).end_object();
+  json.begin_object().field("url", "text").field("valueString", race.display).end_object();
+  json.end_array().end_object();
+  json.begin_object()
+      .field("url", sys::kUsCoreBirthSex)
+      .field("valueCode", sex.birth_sex)
+      .end_object();
+  json.end_array();
+}
+
+}  // namespace
+
+void write_patient(const Model& model, std::uint64_t member, ResourceWriter& w) {
+  Rng rng = model.content_rng(Type::Patient, member, 0);
+  JsonWriter& json = w.json();
+  const Sex sex = draw_sex(rng);
+  // Every third member carries US Core extensions, others now and then.
+  const bool extended = member % 3 == 0 || rng.chance(0.1);
+  const bool non_ascii = member % 4 == 1;
+  const std::string_view given = non_ascii ? pick(rng, kNonAsciiGiven) : pick(rng, kGivenNames);
+  const std::string_view family = non_ascii ? pick(rng, kNonAsciiFamily) : pick(rng, kFamilyNames);
+  const bool middle = rng.chance(0.3);
+  const std::string_view middle_name = pick(rng, kGivenNames);
+  const Place& place = pick(rng, kPlaces);
+  const std::string line =
+      std::to_string(rng.uniform(1, 9999)) + " " + std::string(pick(rng, kStreets));
+  const Instant born = days_before(last_updated_floor(), rng.uniform(0, 90 * 365));
+  const bool phone = rng.chance(0.6);
+  const auto phone_suffix = rng.uniform(100, 199);
+
+  w.begin(Type::Patient, model, member, 0);
+  if (extended && w.element("extension")) write_extensions(json, rng, sex);
+  if (w.element("identifier")) {
+    json.begin_array().begin_object().field("use", "usual").key("type");
+    json.codeable(sys::kV2IdType, "MB", "Member Number");
+    json.field("system", sys::kMemberId).field("value", member_number(model, member));
+    json.end_object().end_array();
+  }
+  if (w.element("active")) json.boolean(true);
+  if (w.element("name")) {
+    json.begin_array().begin_object().field("use", "official").field("family", family);
+    json.key("given").begin_array().str(given);
+    if (middle) json.str(middle_name);
+    json.end_array().end_object().end_array();
+  }
+  if (phone && w.element("telecom")) {
+    json.begin_array().begin_object().field("system", "phone");
+    json.field("value", "555-01" + std::to_string(phone_suffix).substr(1)).field("use", "home");
+    json.end_object().end_array();
+  }
+  if (w.element("gender")) json.str(sex.gender);
+  if (w.element("birthDate")) json.str(fhir_date(born));
+  if (w.element("address")) write_address(json, place, "home", line);
+  w.end();
+}
+
+void write_coverage(const Model& model, std::uint64_t member, ResourceWriter& w) {
+  Rng rng = model.content_rng(Type::Coverage, member, 0);
+  JsonWriter& json = w.json();
+  const Instant updated = model.last_updated(Type::Coverage, member, 0);
+  const bool cancelled = rng.chance(0.08);
+  const Instant start = days_before(updated, rng.uniform(30, 5 * 365));
+  const bool plan_a = model.in_plan_a(member);
+
+  w.begin(Type::Coverage, model, member, 0);
+  if (w.element("identifier")) {
+    json.begin_array().begin_object().field("system", sys::kMemberId);
+    json.field("value", member_number(model, member) + "-01").end_object().end_array();
+  }
+  if (w.element("status")) json.str(cancelled ? "cancelled" : "active");
+  if (w.element("type")) json.codeable(sys::kActCode, "HIP", "health insurance plan policy");
+  if (w.element("subscriberId")) json.str(member_number(model, member));
+  if (w.element("beneficiary")) write_reference(json, model, Type::Patient, member);
+  if (w.element("relationship")) json.codeable(sys::kSubscriberRelationship, "self", "Self");
+  if (w.element("period")) {
+    json.begin_object().field("start", fhir_date(start));
+    if (cancelled) json.field("end", fhir_date(updated));
+    json.end_object();
+  }
+  if (w.element("payor")) {
+    json.begin_array();
+    write_reference(json, model, Type::Organization, payer_of(model, member));
+    json.end_array();
+  }
+  if (w.element("class")) {
+    json.begin_array().begin_object().key("type").codeable(sys::kCoverageClass, "plan", "Plan");
+    json.field("value", plan_a ? "PLAN-A" : "PLAN-B")
+        .field("name", plan_a ? "Plan A – Gold" : "Plan B – Silver")
+        .end_object()
+        .end_array();
+  }
+  w.end();
+}
+
+void write_organization(const Model& model, std::uint64_t org, ResourceWriter& w) {
+  const OrganizationInfo& info = kOrganizationInfo[static_cast<std::size_t>(org)];
+  JsonWriter& json = w.json();
+  const bool payer = org < kPayers;
+
+  w.begin(Type::Organization, model, org, 0);
+  if (w.element("identifier")) {
+    json.begin_array().begin_object().field("system", sys::kNpi).field("value", info.npi);
+    json.end_object().end_array();
+  }
+  if (w.element("active")) json.boolean(true);
+  if (w.element("type")) {
+    json.begin_array();
+    if (payer) {
+      json.codeable(sys::kOrgType, "pay", "Payer");
+    } else {
+      json.codeable(sys::kOrgType, "prov", "Healthcare Provider");
+    }
+    json.end_array();
+  }
+  if (w.element("name")) json.str(info.name);
+  if (w.element("address")) write_address(json, info.place, "work", "1 Health Plaza");
+  w.end();
+}
+
+}  // namespace bh::datagen::detail
