@@ -1,0 +1,56 @@
+#include "mockserver/journal.hpp"
+
+namespace bh::mockserver {
+
+void Journal::add(JournalEntry entry) {
+  entry.seq = next_seq_++;
+  if (capacity_ == 0) {
+    ++dropped_;
+    return;
+  }
+  if (entries_.size() == capacity_) {
+    entries_.pop_front();
+    ++dropped_;
+  }
+  entries_.push_back(std::move(entry));
+}
+
+void Journal::clear() {
+  entries_.clear();
+  dropped_ = 0;
+  next_seq_ = 1;
+}
+
+namespace {
+nlohmann::ordered_json headers_json(const std::vector<protocol::Header>& headers) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& h : headers)
+    out.push_back({h.name, h.value});
+  return out;
+}
+}  // namespace
+
+nlohmann::ordered_json to_json(const JournalEntry& e) {
+  nlohmann::ordered_json j = {
+      {"seq", e.seq},
+      {"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.at).count()},
+      {"client", e.client_id},
+      {"method", e.method},
+      {"target", e.target},
+      {"endpoint", e.endpoint},
+      {"job", e.job_id},
+      {"status", e.status},
+      {"request_headers", headers_json(e.request_headers)},
+      {"response_headers", headers_json(e.response_headers)}};
+  if (!e.fault.empty()) j["fault"] = e.fault;
+  return j;
+}
+
+nlohmann::ordered_json Journal::to_json() const {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& e : entries_)
+    list.push_back(mockserver::to_json(e));
+  return {{"capacity", capacity_}, {"dropped", dropped_}, {"entries", list}};
+}
+
+}  // namespace bh::mockserver

@@ -1,0 +1,54 @@
+// mockserver/journal: what the server saw and answered, for people and for the judge.
+//
+// Contract: a bounded ring of entries (oldest dropped first, the number dropped kept), each with
+// a sequence number, the scenario-time offset from the server's start, the request line and
+// headers, the response status and headers, the endpoint class, the job, and the fault that
+// fired (if any). Its JSON is a pure function of the entries: with the same requests at the same
+// instants it is byte for byte the same.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.hpp"
+#include "protocol/http.hpp"
+
+namespace bh::mockserver {
+
+struct JournalEntry {
+  std::uint64_t seq = 0;
+  Duration at{};  // scenario time since the server started
+  std::string client_id;
+  std::string method;
+  std::string target;
+  std::vector<protocol::Header> request_headers;
+  int status = 0;
+  std::vector<protocol::Header> response_headers;
+  std::string endpoint;  // kickoff, status, delete, file, metadata, read, search, other
+  std::string job_id;
+  std::string fault;  // empty when the service answered untouched
+};
+
+class Journal {
+ public:
+  explicit Journal(std::size_t capacity = 10000) : capacity_(capacity) {}
+  void add(JournalEntry entry);  // assigns seq
+  void clear();
+  const std::deque<JournalEntry>& entries() const { return entries_; }
+  std::uint64_t dropped() const { return dropped_; }
+  nlohmann::ordered_json to_json() const;
+
+ private:
+  std::size_t capacity_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t dropped_ = 0;
+  std::deque<JournalEntry> entries_;
+};
+
+nlohmann::ordered_json to_json(const JournalEntry& e);
+
+}  // namespace bh::mockserver

@@ -1,0 +1,58 @@
+// mockserver/net/http_server: the Beast listener and sessions; they only move bytes.
+//
+// Contract: accepts HTTP/1.1 connections on one io_context thread, reads each request with
+// bounded header and body sizes and an idle deadline, hands it to the Handler as a
+// protocol::Request (client_id = peer address), and writes the Response: string bodies with
+// Content-Length, streamed bodies with chunked transfer encoding, pulled 64 KiB at a time so a
+// slow reader never makes the server buffer a file. Keep-alive is honoured. A request Beast
+// cannot parse gets 400 (413 when too large) with a plain-text reason, and the connection
+// closes. Nothing here knows about Bulk Data.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "protocol/http.hpp"
+
+namespace bh::mockserver {
+
+using Handler = std::function<protocol::Response(protocol::Request&&)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0 = any free port
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  Duration idle_timeout = seconds(60);   // waiting for a request on a kept-alive connection
+  Duration write_timeout = seconds(60);  // one chunk to a client that does not read
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; the port is known afterwards (useful with port 0).
+  Result<std::uint16_t> bind();
+  // Starts accepting; each request goes to `handler` on the io_context's thread.
+  void start(Handler handler);
+  void stop();
+
+ private:
+  void accept();
+  boost::asio::io_context& io_;
+  HttpServerOptions options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<Handler> handler_;
+};
+
+}  // namespace bh::mockserver

@@ -1,0 +1,158 @@
+#include "mockserver/net/session.hpp"
+
+#include <boost/asio/write.hpp>
+
+namespace bh::mockserver {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+
+namespace {
+constexpr std::size_t kChunkBytes = 64 * 1024;
+
+std::chrono::steady_clock::duration to_steady(Duration d) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
+}
+
+template <class Message>
+void copy_headers(const protocol::Response& from, Message& to) {
+  for (const auto& h : from.headers)
+    to.insert(h.name, h.value);
+}
+}  // namespace
+
+Session::Session(net::ip::tcp::socket socket, const HttpServerOptions& options,
+                 std::shared_ptr<Handler> handler)
+    : stream_(std::move(socket)), options_(options), handler_(std::move(handler)) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = ep.address().to_string();
+}
+
+void Session::run() {
+  read();
+}
+
+void Session::read() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+  parser_->body_limit(options_.max_body_bytes);
+  stream_.expires_after(to_steady(options_.idle_timeout));
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+void Session::on_read(beast::error_code ec) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+      ec == net::error::eof)
+    return close();
+  if (ec == http::error::body_limit)
+    return reply_error(
+        http::status::payload_too_large,
+        "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+  if (ec == http::error::header_limit)
+    return reply_error(
+        http::status::request_header_fields_too_large,
+        "request header exceeds " + std::to_string(options_.max_header_bytes) + " bytes");
+  if (ec) return reply_error(http::status::bad_request, "malformed HTTP request: " + ec.message());
+  auto req = parser_->release();
+  keep_alive_ = req.keep_alive();
+  protocol::Request request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  for (const auto& field : req)
+    request.headers.add(std::string(field.name_string()), std::string(field.value()));
+  request.body = std::move(req.body());
+  request.client_id = peer_;
+  protocol::Response response = (*handler_)(std::move(request));
+  if (response.stream)
+    write_streamed(std::move(response));
+  else
+    write_simple(std::move(response));
+}
+
+void Session::reply_error(http::status status, const std::string& reason) {
+  keep_alive_ = false;
+  protocol::Response r;
+  r.status = static_cast<int>(status);
+  r.headers.set("Content-Type", "text/plain; charset=utf-8");
+  r.body = reason + "\n";
+  write_simple(std::move(r));
+}
+
+void Session::write_simple(protocol::Response&& response) {
+  simple_ = std::make_shared<http::response<http::string_body>>();
+  simple_->result(static_cast<unsigned>(response.status));
+  simple_->version(11);
+  copy_headers(response, *simple_);
+  simple_->set(http::field::server, "bulkharness");
+  simple_->body() = std::move(response.body);
+  simple_->keep_alive(keep_alive_);
+  simple_->prepare_payload();
+  stream_.expires_after(to_steady(options_.write_timeout));
+  http::async_write(
+      stream_, *simple_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->after_write(ec); });
+}
+
+void Session::write_streamed(protocol::Response&& response) {
+  head_ = std::make_shared<http::response<http::empty_body>>();
+  head_->result(static_cast<unsigned>(response.status));
+  head_->version(11);
+  copy_headers(response, *head_);
+  head_->set(http::field::server, "bulkharness");
+  head_->keep_alive(keep_alive_);
+  head_->chunked(true);
+  body_ = std::move(response.stream);
+  head_sr_.emplace(*head_);
+  stream_.expires_after(to_steady(options_.write_timeout));
+  http::async_write_header(stream_, *head_sr_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->close();
+                             self->write_next_chunk();
+                           });
+}
+
+void Session::write_next_chunk() {
+  chunk_.clear();
+  bool more = true;
+  // A stream may produce an empty piece (a filtered-out stretch of records); keep pulling, but
+  // never loop without bound on a stream that makes no progress.
+  for (int tries = 0; more && chunk_.empty() && tries < 1000000; ++tries)
+    more = body_->next(chunk_, kChunkBytes);
+  stream_.expires_after(to_steady(options_.write_timeout));
+  if (chunk_.empty()) {
+    net::async_write(
+        stream_, http::make_chunk_last(),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->after_write(ec); });
+    return;
+  }
+  net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+                   [self = shared_from_this(), more](beast::error_code ec, std::size_t) {
+                     if (ec) return self->close();
+                     if (more) return self->write_next_chunk();
+                     net::async_write(
+                         self->stream_, http::make_chunk_last(),
+                         [self](beast::error_code ec2, std::size_t) { self->after_write(ec2); });
+                   });
+}
+
+void Session::after_write(beast::error_code ec) {
+  simple_.reset();
+  head_sr_.reset();
+  head_.reset();
+  body_.reset();
+  if (ec || !keep_alive_) return close();
+  read();
+}
+
+void Session::close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace bh::mockserver
