@@ -1,0 +1,57 @@
+// client/export_command: the `bulkharness export` command line, parsed into values.
+//
+// Contract: parse_export_args takes the words after `export` and returns an ExportCommand or an
+// Error naming the flag, what was wrong and what was expected (the caller prints it with
+// export_usage() and exits 2). Flags take their value as the next word or after '=':
+//   --base-url URL            FHIR base (required; http only for now)
+//   --out DIR                 where files go (required)
+//   --level system|patient|group:ID   (default system)
+//   --type T[,T...]           _type; may repeat
+//   --since INSTANT           _since, a FHIR instant (2026-01-01T00:00:00Z)
+//   --param NAME=VALUE        any other kick-off parameter; may repeat
+//   --post                    POST a Parameters body instead of GET
+//   --timeout SECONDS         overall deadline (default 3600)
+//   --parallel N              parallel downloads, 1..64 (default 4)
+//   --seed N                  jitter seed (default 0)
+//   --ig-version V            1.0.1, 2.0.0, 3.0.0 or 4.0.0-ballot (default 2.0.0)
+//   --bearer-token TOKEN      static bearer token (no SMART flow)
+//   --no-release              do not DELETE the job after downloading
+// to_client_options turns it into ClientOptions with the deadline `timeout` after `now`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client/client_options.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "protocol/export_request.hpp"
+#include "protocol/ig_version.hpp"
+
+namespace bh::client {
+
+struct ExportCommand {
+  std::string base_url;
+  protocol::ExportLevel level = protocol::ExportLevel::kSystem;
+  std::string group_id;
+  std::vector<std::string> types;
+  std::optional<Instant> since;
+  std::vector<std::pair<std::string, std::string>> params;
+  bool use_post = false;
+  std::string out_dir;
+  Duration timeout = seconds(3600);
+  std::uint32_t parallel = 4;
+  std::uint64_t seed = 0;
+  protocol::IgVersion ig_version = protocol::kDefaultIgVersion;
+  std::optional<std::string> bearer_token;
+  bool release = true;
+};
+
+Result<ExportCommand> parse_export_args(const std::vector<std::string>& args);
+std::string export_usage();
+ClientOptions to_client_options(const ExportCommand& command, Instant now);
+
+}  // namespace bh::client

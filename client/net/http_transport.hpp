@@ -1,0 +1,69 @@
+// client/net/http_transport: asynchronous HTTP/1.1 client over plain TCP for the export client.
+//
+// Contract: start() sends one request to an absolute http:// URL and reports its response through
+// the callbacks, always from the io_context (never from inside start()): on_head once, on_body for
+// each piece of the body as it arrives (never buffered whole; returning false stops reading and
+// closes the connection, after which nothing more is reported), then on_end; or on_error at any
+// point with a message naming the URL and what failed. https URLs fail with "https is not
+// supported yet". Connections are kept alive and pooled per origin; a pooled connection that
+// turns out to be closed by the server is retried once on a fresh one for idempotent methods.
+// Every connect and every read/write has a timeout. Single-threaded: one io_context thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/time.hpp"
+#include "protocol/http.hpp"
+
+namespace bh::client::net {
+
+struct TransportOptions {
+  Duration connect_timeout = seconds(30);
+  Duration io_timeout = seconds(120);  // per read or write: a stalled server, not a big file
+  std::size_t max_idle_per_origin = 8;
+  std::uint32_t header_limit = 64 * 1024;
+};
+
+struct ResponseCallbacks {
+  std::function<void(int status, const protocol::Headers& headers)> on_head;
+  std::function<bool(std::string_view chunk)> on_body;
+  std::function<void()> on_end;
+  std::function<void(std::string message)> on_error;
+};
+
+class Connection;
+
+class HttpTransport {
+ public:
+  HttpTransport(boost::asio::io_context& ioc, TransportOptions options = {});
+  ~HttpTransport();
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  void start(const std::string& url, protocol::Request request, ResponseCallbacks callbacks);
+  // Closes idle connections (in-flight exchanges end with errors or are dropped with the
+  // io_context).
+  void shutdown();
+
+  // For the exchange: the pool.
+  std::shared_ptr<Connection> acquire(const std::string& origin);
+  void release(std::shared_ptr<Connection> connection);
+  boost::asio::io_context& context() { return ioc_; }
+  const TransportOptions& options() const { return options_; }
+
+ private:
+  boost::asio::io_context& ioc_;
+  TransportOptions options_;
+  std::map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
+  bool shut_down_ = false;
+};
+
+}  // namespace bh::client::net

@@ -1,0 +1,80 @@
+#include "client/net/run_export.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <ostream>
+
+#include <boost/asio/io_context.hpp>
+
+#include "client/export_client.hpp"
+#include "client/net/export_driver.hpp"
+#include "client/net/fs_output_sink.hpp"
+#include "client/net/http_transport.hpp"
+#include "core/clock.hpp"
+
+namespace bh::client {
+
+namespace {
+
+std::string stamp(Duration since_start) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "[%8.1fs] ", to_seconds(since_start));
+  return buf;
+}
+
+}  // namespace
+
+void print_summary(const Outcome& o, Duration elapsed, std::ostream& out) {
+  out << "\noutcome: " << to_string(o.kind) << " (exit " << exit_code(o.kind) << ")\n"
+      << "  " << o.message << "\n"
+      << "files: " << o.counts.files_ok << " of " << o.counts.files_expected << " ok\n";
+  for (const auto& f : o.files) {
+    out << "  " << (f.ok ? "ok    " : "FAILED") << " " << f.name << "  " << f.resources
+        << " resources, " << f.bytes << " bytes";
+    if (!f.ok) out << "  (" << f.problem << ")";
+    out << "\n";
+  }
+  out << "resources:";
+  if (o.counts.resources_by_type.empty()) out << " none";
+  bool first = true;
+  for (const auto& [type, n] : o.counts.resources_by_type) {
+    out << (first ? " " : ", ") << type << " " << n;
+    first = false;
+  }
+  char elapsed_text[32];
+  std::snprintf(elapsed_text, sizeof elapsed_text, "%.1f s", to_seconds(elapsed));
+  out << "\nbytes: " << o.counts.bytes << "\nrequests: " << o.counts.requests
+      << "\nelapsed: " << elapsed_text << "\n";
+}
+
+int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
+  out << "seed: " << cmd.seed << "\n";
+  std::error_code ec;
+  std::filesystem::create_directories(cmd.out_dir, ec);
+  if (ec || !std::filesystem::is_directory(cmd.out_dir)) {
+    err << "bulkharness export: --out " << cmd.out_dir << ": cannot create the directory: "
+        << (ec ? ec.message() : "exists and is not a directory") << "\n";
+    return kUsageExitCode;
+  }
+  RealClock clock(1.0);
+  const Instant start = clock.now();
+  const ClientOptions options = to_client_options(cmd, start);
+  if (auto valid = validate_options(options); !valid) {
+    err << "bulkharness export: " << valid.error().message() << "\n";
+    return kUsageExitCode;
+  }
+  boost::asio::io_context ioc;  // first: destroyed last, after everything that uses it
+  net::FileSystemSink sink(cmd.out_dir);
+  ExportClient client(options, sink);
+  client.set_event_callback([&](const ClientEvent& e) {
+    out << stamp(e.at - start) << e.text << "\n";
+    out.flush();
+  });
+  net::HttpTransport transport(ioc);
+  net::ExportDriver driver(ioc, client, transport, clock);
+  const Outcome outcome = driver.run();
+  print_summary(outcome, clock.now() - start, out);
+  return exit_code(outcome.kind);
+}
+
+}  // namespace bh::client

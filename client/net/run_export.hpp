@@ -1,0 +1,25 @@
+// client/net/run_export: `bulkharness export`, the reference client against a real server.
+//
+// Contract: run_export prints the seed first, then every client event as it happens with the
+// time since start ("[   12.3s] poll 3: 202 X-Progress=40% ..."), then a summary (outcome,
+// message, files, resources per type, bytes, requests, elapsed), all on `out`; setup problems go
+// to `err`. It writes the manifest and the files under cmd.out_dir (created if needed; files
+// appear under their final names only when complete), honours SIGINT/SIGTERM by cancelling the
+// job, and returns the exit code of the outcome (see client/outcome.hpp; 2 when the output
+// directory cannot be created or the options are unusable). parse_export_args (declared in
+// client/export_command.hpp) turns the command line into an ExportCommand.
+#pragma once
+
+#include <iosfwd>
+
+#include "client/export_command.hpp"
+#include "client/outcome.hpp"
+
+namespace bh::client {
+
+int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err);
+
+// The summary block run_export prints after the run (exposed for tests and other front ends).
+void print_summary(const Outcome& outcome, Duration elapsed, std::ostream& out);
+
+}  // namespace bh::client
