@@ -1,1 +1,42 @@
-int main() { return 0; }
+// bulkharness: mock Bulk Data server, reference client and (later) conformance runner.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: bulkharness <command> [options]
+
+commands:
+  demo     run the mock server with a fault scenario and the reference client against it
+           [--scenario NAME] [--time-scale K] [--members N] [--seed N] [--out DIR]
+  serve    run the mock Bulk Data server (FHIR base URL printed on the first line)
+           [--host 127.0.0.1] [--port 0] [--seed N] [--members N] [--members-per-file N]
+           [--scenario default|demo] [--time-scale K] [--ig-version 2.0.0|1.0.1]
+           [--max-active-jobs N] [--journal-capacity N] [--base-path /fhir]
+  export   run the reference client against any Bulk Data server
+           --base-url URL --out DIR [--level system|patient|group:ID] [--type T,...]
+           [--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]
+  help     this text
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "serve") return bh::app::serve_command(args, std::cout, std::cerr);
+  if (command == "demo") return bh::app::demo_command(args, std::cout, std::cerr);
+  if (command == "export") return bh::app::export_command(args, std::cout, std::cerr);
+  std::cerr << "bulkharness: unknown command \"" << command
+            << "\": expected demo, serve, export or help\n"
+            << kUsage;
+  return 2;
+}

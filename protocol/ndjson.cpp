@@ -1,5 +1,6 @@
 #include "protocol/ndjson.hpp"
 
+#include <optional>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,60 @@ std::string short_dump(const nlohmann::json& v) {
   constexpr std::size_t kMax = 80;
   if (s.size() > kMax) s = s.substr(0, kMax) + "...";
   return s;
+}
+
+// Validates one line without building a DOM (a full parse per resource made the client several
+// times slower than the server it reads from): it only remembers the root's kind and the
+// top-level "resourceType" value, and any syntax error.
+class LineSax final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  nlohmann::json::value_t root = nlohmann::json::value_t::discarded;
+  std::optional<nlohmann::json> resource_type;
+
+  bool null() override { return scalar(nullptr); }
+  bool boolean(bool v) override { return scalar(v); }
+  bool number_integer(number_integer_t v) override { return scalar(v); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(v); }
+  bool number_float(number_float_t v, const string_t&) override { return scalar(v); }
+  bool string(string_t& v) override { return scalar(v); }
+  bool binary(binary_t&) override { return scalar(nullptr); }
+  bool start_object(std::size_t) override { return open(nlohmann::json::object()); }
+  bool start_array(std::size_t) override { return open(nlohmann::json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    at_resource_type_ = depth_ == 1 && k == "resourceType";
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  bool scalar(nlohmann::json v) {
+    if (depth_ == 0) root = v.type();
+    if (at_resource_type_) resource_type = std::move(v);
+    at_resource_type_ = false;
+    return true;
+  }
+  bool open(nlohmann::json container) {
+    if (depth_ == 0) root = container.type();
+    if (at_resource_type_) resource_type = std::move(container);
+    at_resource_type_ = false;
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+  bool at_resource_type_ = false;
+};
+
+std::string type_name(nlohmann::json::value_t t) {
+  nlohmann::json sample(t);
+  return sample.type_name();
 }
 
 }  // namespace
@@ -118,18 +173,19 @@ void NdjsonValidator::on_line(std::string_view line, std::uint64_t line_no) {
   // Oversized lines before this one were reported by the framer already: record them first so
   // problems stay in line order.
   drain_oversized();
-  const auto doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
+  LineSax sax;
+  if (!nlohmann::json::sax_parse(line, &sax, nlohmann::json::input_format_t::json,
+                                 /*strict=*/true)) {
     problem(line_no, "not valid JSON (or not UTF-8)");
     return;
   }
-  if (!doc.is_object()) {
-    problem(line_no, std::string("line is a JSON ") + doc.type_name() +
+  if (sax.root != nlohmann::json::value_t::object) {
+    problem(line_no, "line is a JSON " + type_name(sax.root) +
                          ", expected one JSON object (a FHIR resource)");
     return;
   }
-  const auto rt = doc.find("resourceType");
-  if (rt == doc.end()) {
+  const auto& rt = sax.resource_type;
+  if (!rt) {
     problem(line_no, "resourceType is missing, expected a FHIR resource");
     return;
   }

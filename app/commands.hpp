@@ -1,0 +1,15 @@
+// app/commands: the `bulkharness` subcommands. Each returns the process exit status:
+// 0 success, 2 usage error, other values as documented by the subcommand.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace bh::app {
+
+int serve_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int export_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace bh::app

@@ -1,0 +1,52 @@
+// app/server_runner: a MockServer behind a Beast listener on a real (optionally scaled) clock.
+//
+// Contract: start() binds (port 0 = any free port) and returns the FHIR base URL; run() serves
+// on the calling thread until stop() (safe from any thread, or from a signal handler via the
+// io_context). The MockServer is only touched on the serving thread while it runs; after run()
+// returns the caller may read it (journal, jobs).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/clock.hpp"
+#include "mockserver/mock_server.hpp"
+#include "mockserver/net/http_server.hpp"
+
+namespace bh::app {
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string base_path = "/fhir";
+  double time_scale = 1.0;
+  std::uint64_t seed = 1;
+  datagen::DataConfig data;
+  mockserver::Scenario scenario;
+  protocol::IgVersion version = protocol::kDefaultIgVersion;
+  std::size_t max_active_jobs = 5;
+  std::size_t journal_capacity = 10000;
+};
+
+class ServerRunner {
+ public:
+  explicit ServerRunner(ServerSettings settings);
+  Result<std::string> start();  // returns the FHIR base URL
+  void run();
+  void stop();
+  boost::asio::io_context& io() { return io_; }
+  const mockserver::MockServer& server() const { return *mock_; }
+  const RealClock& clock() const { return clock_; }
+
+ private:
+  ServerSettings settings_;
+  boost::asio::io_context io_;
+  RealClock clock_;
+  mockserver::HttpServer http_;
+  std::unique_ptr<mockserver::MockServer> mock_;
+};
+
+}  // namespace bh::app
