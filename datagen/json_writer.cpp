@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/assert.hpp"
+#include "protocol/text_quote.hpp"
 
 namespace bh::datagen {
 
@@ -27,33 +28,6 @@ void append_u_escape(std::string& out, unsigned code) {
 }
 
 // Length of the valid UTF-8 sequence starting at s[i] (lead byte >= 0x80), or 0 when invalid.
-// Rejects overlong forms, surrogates and code points above U+10FFFF, as RFC 3629 does.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  const auto b1 = static_cast<unsigned char>(s[i + 1]);
-  if (b1 < lo || b1 > hi) return 0;
-  for (std::size_t j = 2; j < len; ++j) {
-    const auto b = static_cast<unsigned char>(s[i + j]);
-    if (b < 0x80 || b > 0xBF) return 0;
-  }
-  return len;
-}
 
 }  // namespace
 
@@ -68,7 +42,7 @@ void append_json_string(std::string& out, std::string_view text) {
       continue;
     }
     if (c >= 0x80) {
-      if (const std::size_t len = utf8_sequence(text, i); len != 0) {
+      if (const std::size_t len = protocol::utf8_sequence_length(text, i); len != 0) {
         i += len;
         continue;
       }
@@ -171,16 +145,22 @@ JsonWriter& JsonWriter::str(std::string_view value) {
   return *this;
 }
 
-JsonWriter& JsonWriter::number(std::uint64_t value) {
-  before_value();
+void append_decimal(std::string& out, std::uint64_t value, int min_digits) {
   char buf[24];
   int n = 0;
   do {
     buf[n++] = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
+  for (int pad = n; pad < min_digits; ++pad)
+    out.push_back('0');
   while (n > 0)
-    out_->push_back(buf[--n]);
+    out.push_back(buf[--n]);
+}
+
+JsonWriter& JsonWriter::number(std::uint64_t value) {
+  before_value();
+  append_decimal(*out_, value);
   return *this;
 }
 

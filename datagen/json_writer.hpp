@@ -16,6 +16,8 @@
 namespace bh::datagen {
 
 void append_json_string(std::string& out, std::string_view text);
+// Decimal digits of value, zero-padded on the left to at least min_digits.
+void append_decimal(std::string& out, std::uint64_t value, int min_digits = 1);
 
 class JsonWriter {
  public:

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/assert.hpp"
+#include "datagen/json_writer.hpp"
 
 namespace bh::datagen::detail {
 
@@ -34,19 +35,6 @@ const TypeInfo& info(Type type) {
 
 // Member numbers are zero-padded to this width so ids sort like indices up to ten million.
 constexpr int kIdDigits = 7;
-
-void append_number(std::string& out, std::uint64_t value, int min_digits) {
-  char buf[24];
-  int n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  for (int pad = n; pad < min_digits; ++pad)
-    out.push_back('0');
-  while (n > 0)
-    out.push_back(buf[--n]);
-}
 
 // Parses a run of decimal digits; nullopt when empty, not all digits or too long to be ours.
 std::optional<std::uint64_t> parse_number(std::string_view digits) {
@@ -178,13 +166,13 @@ void Model::append_id(std::string& out, Type type, std::uint64_t index, std::uin
   out += info(type).id_prefix;
   out.push_back('-');
   if (type == Type::Organization) {
-    append_number(out, index + 1, 1);
+    append_decimal(out, index + 1, 1);
     return;
   }
-  append_number(out, index, kIdDigits);
+  append_decimal(out, index, kIdDigits);
   if (max_per_index(type) > 1) {
     out.push_back('-');
-    append_number(out, k, 1);
+    append_decimal(out, k, 1);
   }
 }
 

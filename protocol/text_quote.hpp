@@ -29,35 +29,46 @@ inline std::string quote_value(std::string_view s, std::size_t max_chars = 80) {
   return out;
 }
 
+// Length of the valid multi-byte UTF-8 sequence starting at s[i], or 0 when there is none
+// (an ASCII byte, a stray continuation byte, an overlong form, a surrogate, a code point above
+// U+10FFFF, or a sequence cut short by the end of s), as RFC 3629 requires.
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  const auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if (b1 < lo || b1 > hi) return 0;
+  for (std::size_t j = 2; j < len; ++j) {
+    const auto b = static_cast<unsigned char>(s[i + j]);
+    if (b < 0x80 || b > 0xBF) return 0;
+  }
+  return len;
+}
+
 // RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 inline bool is_valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
-    if (c < 0x80) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
+    } else if (const std::size_t len = utf8_sequence_length(s, i); len != 0) {
+      i += len;
     } else {
       return false;
     }
-    if (i + len >= s.size()) return false;  // truncated sequence
-    for (std::size_t k = 1; k <= len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
-    }
-    i += len + 1;
   }
   return true;
 }
