@@ -19,6 +19,7 @@ commands:
   export   run the reference client against any Bulk Data server
            --base-url URL --out DIR [--level system|patient|group:ID] [--type T,...]
            [--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]
+           [--param NAME=VALUE]... [--ig-version V] [--bearer-token TOKEN]
   help     this text
 )";
 
