@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "protocol/data_source.hpp"
 #include "protocol/export_request.hpp"
 #include "protocol/manifest.hpp"
 
@@ -25,7 +26,7 @@ std::string_view to_string(JobState s);
 struct JobFile {
   std::string name;  // "3-Observation.ndjson" or "error-1.ndjson"
   std::string type;  // resource type; "OperationOutcome" for error files
-  std::uint64_t slice_begin = 0, slice_end = 0;  // index range in the dataset (data files)
+  DataSlice slice;   // data files: exactly what the manifest counted, so a download repeats it
   std::uint64_t count = 0;
   std::string inline_body;  // error files: the NDJSON itself (small)
   bool is_error = false;

@@ -138,19 +138,7 @@ Response ExportService::file(const std::string& job_id, const std::string& name,
     r.stream = std::make_shared<StringStream>(f->inline_body);
     return r;
   }
-  const ExportRequest& req = job.request;
-  DataSlice slice;
-  slice.type = f->type;
-  slice.begin = f->slice_begin;
-  slice.end = f->slice_end;
-  if (req.level == ExportLevel::kGroup) slice.group_id = req.group_id;
-  slice.since = req.since;
-  slice.until = job.manifest.transaction_time;
-  for (const auto& p : req.patients)
-    if (auto i = data_.patient_index(p)) slice.patients.push_back(*i);
-  std::sort(slice.patients.begin(), slice.patients.end());
-  slice.elements = elements_for(req.elements, f->type);
-  r.stream = data_.open(slice);
+  r.stream = data_.open(f->slice);
   return r;
 }
 
@@ -187,13 +175,7 @@ void ExportService::build_manifest(ExportJob& job) {
       slice.elements = elements_for(req.elements, type);
       const std::uint64_t count = data_.count(slice);
       if (count == 0) continue;  // MF-04: a type with no data has no item
-      JobFile f{std::to_string(part) + "-" + type + ".ndjson",
-                type,
-                slice.begin,
-                slice.end,
-                count,
-                {},
-                false};
+      JobFile f{std::to_string(part) + "-" + type + ".ndjson", type, slice, count, {}, false};
       m.output.push_back({type, prefix + f.name, count});
       job.files.push_back(std::move(f));
     }
@@ -201,8 +183,7 @@ void ExportService::build_manifest(ExportJob& job) {
   if (!req.rejections.empty()) {  // KO-09: lenient handling reports what it ignored
     JobFile f{"error-1.ndjson",
               "OperationOutcome",
-              0,
-              0,
+              {},
               req.rejections.size(),
               error_file_body(req.rejections),
               true};

@@ -20,8 +20,8 @@ namespace {
 bool accept_is_json(std::string_view accept) {
   while (!accept.empty()) {
     auto comma = accept.find(',');
-    std::string_view range = trim(accept.substr(0, comma).substr(0, accept.find(';')));
-    range = trim(range.substr(0, range.find(';')));
+    std::string_view range = accept.substr(0, comma);
+    range = trim(range.substr(0, range.find(';')));  // media-range parameters (q=...) ignored
     for (std::string_view ok : {"application/fhir+json", "application/json",
                                 "application/json+fhir", "application/*", "*/*"})
       if (iequals(range, ok)) return true;

@@ -12,8 +12,10 @@
 
 namespace bh::protocol {
 
-inline std::string quote_value(std::string_view s, std::size_t max_chars = 80) {
-  std::string out = "\"";
+namespace detail {
+// Bytes outside printable ASCII as \xNN; `escape_quotes` also backslash-escapes '"' and '\\'.
+inline std::string printable(std::string_view s, std::size_t max_chars, bool escape_quotes) {
+  std::string out;
   for (std::size_t i = 0; i < s.size() && i < max_chars; ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c >= 0x7f) {
@@ -21,12 +23,16 @@ inline std::string quote_value(std::string_view s, std::size_t max_chars = 80) {
       std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(c));
       out += hex;
     } else {
-      if (c == '"' || c == '\\') out += '\\';
+      if (escape_quotes && (c == '"' || c == '\\')) out += '\\';
       out += static_cast<char>(c);
     }
   }
-  out += s.size() > max_chars ? "\"..." : "\"";
   return out;
+}
+}  // namespace detail
+
+inline std::string quote_value(std::string_view s, std::size_t max_chars = 80) {
+  return "\"" + detail::printable(s, max_chars, true) + (s.size() > max_chars ? "\"..." : "\"");
 }
 
 // Length of the valid multi-byte UTF-8 sequence starting at s[i], or 0 when there is none
@@ -75,19 +81,7 @@ inline bool is_valid_utf8(std::string_view s) {
 
 // The same excerpt without quotes, for third-party messages that may echo raw input bytes.
 inline std::string printable_excerpt(std::string_view s, std::size_t max_chars = 300) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < max_chars; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(c));
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (s.size() > max_chars) out += "...";
-  return out;
+  return detail::printable(s, max_chars, false) + (s.size() > max_chars ? "..." : "");
 }
 
 }  // namespace bh::protocol
