@@ -39,6 +39,8 @@ struct ClientOptions {
   std::uint32_t max_total_retries = 200;       // over the whole job
   std::uint64_t max_requests = 10000;          // hard cap: a pathological server cannot loop us
   Duration min_wait = millis(500);             // floor between two attempts of one chain
+  // A Retry-After asking for longer than this is implausible and ignored (backoff instead).
+  Duration max_retry_after = std::chrono::hours(1);
   std::uint32_t max_parallel_downloads = 4;
   std::size_t max_line_bytes = 64u << 20;         // NDJSON line limit
   std::size_t max_status_body_bytes = 16u << 20;  // kick-off/status/DELETE bodies (manifest)

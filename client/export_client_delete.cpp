@@ -43,7 +43,7 @@ void ExportClient::on_delete_response(InFlight& rec, Instant now) {
   }
   const auto verdict = classify_error(status, rec.headers, rec.body);
   if (status == 429 || status >= 500) {  // T38: retry within the grace period
-    const auto ra = read_retry_after(rec.headers, now);
+    const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
     on_delete_failure(tag + " " + verdict.detail, ra.delay, now);
     return;
   }

@@ -124,7 +124,7 @@ void ExportClient::on_file_response(InFlight& rec, Instant now) {
   }
   const auto verdict = classify_error(status, rec.headers, rec.body);
   if (status == 429 || status >= 500) {  // T26
-    const auto ra = read_retry_after(rec.headers, now);
+    const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
     retry_file(f, tag + " " + verdict.detail + (ra.note.empty() ? "" : " " + ra.note), ra.delay,
                now);
     return;

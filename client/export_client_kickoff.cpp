@@ -64,7 +64,7 @@ void ExportClient::on_kickoff_response(InFlight& rec, Instant now) {
     }
     status_url_ = *url;
     phase_ = Phase::kPolling;
-    const auto ra = read_retry_after(rec.headers, now);
+    const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
     const Duration wait =
         combine_wait(opts_.min_wait, ra.delay,
                      ra.delay ? std::nullopt : std::optional<Duration>(poll_.backoff.next()));
@@ -93,7 +93,7 @@ void ExportClient::on_kickoff_response(InFlight& rec, Instant now) {
     finish(make_outcome(OutcomeKind::kRejected, "kick-off refused: " + what));
     return;
   }
-  const auto ra = read_retry_after(rec.headers, now);
+  const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
   on_kickoff_failure(what + (ra.note.empty() ? "" : " " + ra.note), ra.delay, false, now);
 }
 

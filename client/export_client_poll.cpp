@@ -51,7 +51,7 @@ void ExportClient::on_poll_response(InFlight& rec, Instant now) {
       progress_ = clean_progress(*p);
       line += " X-Progress=" + *progress_;
     }
-    const auto ra = read_retry_after(rec.headers, now);
+    const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
     if (!ra.note.empty()) line += " " + ra.note;
     // ST-04: a valid Retry-After schedules the poll; otherwise exponential backoff (ST-02).
     const Duration wait = ra.delay
@@ -89,7 +89,7 @@ void ExportClient::on_poll_response(InFlight& rec, Instant now) {
                                                   std::to_string(status) + " " + verdict.detail));
     return;
   }
-  const auto ra = read_retry_after(rec.headers, now);  // T14 / T16
+  const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);  // T14 / T16
   on_poll_failure(what + (ra.note.empty() ? "" : " " + ra.note), ra.delay, false, now);
 }
 

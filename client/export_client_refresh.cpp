@@ -51,7 +51,7 @@ void ExportClient::on_refresh_response(InFlight& rec, Instant now) {
   const std::string tag = "poll " + std::to_string(rec.number) + ": " + std::to_string(rec.status);
   if (rec.status == 429 || rec.status >= 500) {
     const auto verdict = classify_error(rec.status, rec.headers, rec.body);
-    const auto ra = read_retry_after(rec.headers, now);
+    const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
     if (verdict.cls != ErrorClass::kFatal) {
       if (auto wait = schedule_retry(refresh_, now, ra.delay)) {
         refresh_pending_ = true;

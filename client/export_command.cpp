@@ -120,6 +120,20 @@ const std::map<std::string, ValueHandler>& value_flags() {
          c.timeout = *d;
          return Ok{};
        }},
+      {"--io-timeout",
+       [](const std::string& v, ExportCommand& c) -> Status {
+         auto d = parse_seconds("--io-timeout", v);
+         if (!d) return d.error();
+         c.io_timeout = *d;
+         return Ok{};
+       }},
+      {"--max-backoff",
+       [](const std::string& v, ExportCommand& c) -> Status {
+         auto d = parse_seconds("--max-backoff", v);
+         if (!d) return d.error();
+         c.max_backoff = *d;
+         return Ok{};
+       }},
       {"--parallel",
        [](const std::string& v, ExportCommand& c) -> Status {
          auto n = parse_uint("--parallel", v, 1, 64, "an integer from 1 to 64");
@@ -196,7 +210,9 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
 std::string export_usage() {
   return "usage: bulkharness export --base-url URL --out DIR [--level system|patient|group:ID]\n"
          "         [--type T[,T...]] [--since INSTANT] [--param NAME=VALUE] [--post]\n"
-         "         [--timeout SECONDS] [--parallel N] [--seed N] [--ig-version V]\n"
+         "         [--timeout SECONDS] [--io-timeout SECONDS] [--max-backoff SECONDS]\n"
+         "         [--parallel N] [--seed N]\n"
+         "         [--ig-version V]\n"
          "         [--bearer-token TOKEN] [--no-release]\n"
          "exit codes: 0 success, 2 usage, 3 rejected, 4 failed, 5 manifest invalid,\n"
          "            6 download failed, 7 validation failed, 8 gone, 9 cancelled,\n"
@@ -216,6 +232,10 @@ ClientOptions to_client_options(const ExportCommand& c, Instant now) {
   o.bearer_token = c.bearer_token;
   o.seed = c.seed;
   o.max_parallel_downloads = c.parallel;
+  if (c.max_backoff) {
+    o.backoff.cap = *c.max_backoff;
+    o.backoff.initial = std::min(o.backoff.initial, *c.max_backoff);
+  }
   o.deadline = now + c.timeout;
   // The cleanup DELETE after the deadline gets a tenth of the budget (5 to 30 s): a short
   // --timeout must not be dwarfed by the wait for a server that never answers.

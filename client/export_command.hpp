@@ -11,6 +11,10 @@
 //   --param NAME=VALUE        any other kick-off parameter; may repeat
 //   --post                    POST a Parameters body instead of GET
 //   --timeout SECONDS         overall deadline (default 3600)
+//   --io-timeout SECONDS      longest wait for any one read or write (default 120): what a
+//                             server that never answers costs before it counts as a failure
+//   --max-backoff SECONDS     cap of the exponential backoff (default 60); Retry-After is still
+//                             honoured in full. Replays in CI use a small cap.
 //   --parallel N              parallel downloads, 1..64 (default 4)
 //   --seed N                  jitter seed (default 0)
 //   --ig-version V            1.0.1, 2.0.0, 3.0.0 or 4.0.0-ballot (default 2.0.0)
@@ -43,6 +47,8 @@ struct ExportCommand {
   bool use_post = false;
   std::string out_dir;
   Duration timeout = seconds(3600);
+  Duration io_timeout = seconds(120);
+  std::optional<Duration> max_backoff;
   std::uint32_t parallel = 4;
   std::uint64_t seed = 0;
   protocol::IgVersion ig_version = protocol::kDefaultIgVersion;

@@ -7,7 +7,7 @@
 
 namespace bh::client {
 
-RetryAfterReading read_retry_after(const protocol::Headers& headers, Instant now) {
+RetryAfterReading read_retry_after(const protocol::Headers& headers, Instant now, Duration max) {
   RetryAfterReading out;
   const auto value = headers.get("Retry-After");
   if (!value) return out;
@@ -17,7 +17,13 @@ RetryAfterReading read_retry_after(const protocol::Headers& headers, Instant now
     out.note = "Retry-After=\"" + text + "\" ignored (" + parsed.error().message() + ")";
     return out;
   }
-  out.delay = std::max(Duration{0}, parsed->delay_from(now));
+  const Duration delay = std::max(Duration{0}, parsed->delay_from(now));
+  if (delay > max) {
+    out.note = "Retry-After=\"" + text + "\" ignored (asks for " + format_seconds(delay) +
+               ", more than the plausible maximum of " + format_seconds(max) + ")";
+    return out;
+  }
+  out.delay = delay;
   out.note = "Retry-After=" + text;
   return out;
 }

@@ -1,5 +1,6 @@
 #include "client/net/run_export.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
@@ -70,7 +71,10 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
     out << stamp(e.at - start) << e.text << "\n";
     out.flush();
   });
-  net::HttpTransport transport(ioc);
+  net::TransportOptions transport_options;
+  transport_options.io_timeout = cmd.io_timeout;
+  transport_options.connect_timeout = std::min(transport_options.connect_timeout, cmd.io_timeout);
+  net::HttpTransport transport(ioc, transport_options);
   net::ExportDriver driver(ioc, client, transport, clock);
   const Outcome outcome = driver.run();
   print_summary(outcome, clock.now() - start, out);

@@ -52,16 +52,16 @@ TEST(WaitPolicy, CombineNeverGoesBelowAnyLowerBound) {
 TEST(WaitPolicy, ReadsSecondsAndDatesAndIgnoresGarbage) {
   const Instant now = kVirtualEpoch;
   protocol::Headers h;
-  EXPECT_FALSE(read_retry_after(h, now).delay);
-  EXPECT_TRUE(read_retry_after(h, now).note.empty());
+  EXPECT_FALSE(read_retry_after(h, now, std::chrono::hours(1)).delay);
+  EXPECT_TRUE(read_retry_after(h, now, std::chrono::hours(1)).note.empty());
   h.set("Retry-After", "12");
-  EXPECT_EQ(read_retry_after(h, now).delay, seconds(12));
+  EXPECT_EQ(read_retry_after(h, now, std::chrono::hours(1)).delay, seconds(12));
   h.set("Retry-After", protocol::format_http_date(now + seconds(30)));
-  EXPECT_EQ(read_retry_after(h, now).delay, seconds(30));
+  EXPECT_EQ(read_retry_after(h, now, std::chrono::hours(1)).delay, seconds(30));
   h.set("Retry-After", protocol::format_http_date(now - seconds(30)));
-  EXPECT_EQ(read_retry_after(h, now).delay, seconds(0));
+  EXPECT_EQ(read_retry_after(h, now, std::chrono::hours(1)).delay, seconds(0));
   h.set("Retry-After", "-1");
-  auto bad = read_retry_after(h, now);
+  auto bad = read_retry_after(h, now, std::chrono::hours(1));
   EXPECT_FALSE(bad.delay);
   EXPECT_NE(bad.note.find("ignored"), std::string::npos);
 }
