@@ -11,5 +11,9 @@ namespace bh::app {
 int serve_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int export_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `faults list [--json]`: the fault catalogue, from the registry.
+int faults_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `scenarios validate FILE...`, `scenarios list [DIR]`, `scenarios schema`.
+int scenarios_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace bh::app

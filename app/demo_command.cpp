@@ -34,7 +34,8 @@ void print_timeline(const mockserver::MockServer& server, double scale,
     out << line << target << " -> " << e.status;
     for (const char* h : {"Retry-After", "X-Progress", "Content-Location", "Expires"})
       if (auto v = header(e, h); !v.empty()) out << "  " << h << ": " << v;
-    if (!e.fault.empty()) out << "  [fault: " << e.fault << "]";
+    if (!e.faults.empty()) out << "  [fault: " << e.faults_text() << "]";
+    if (!e.wire.empty()) out << "  [wire: " << e.wire << "]";
     out << "\n";
   }
 }

@@ -14,12 +14,16 @@ commands:
            [--scenario NAME] [--time-scale K] [--members N] [--seed N] [--out DIR]
   serve    run the mock Bulk Data server (FHIR base URL printed on the first line)
            [--host 127.0.0.1] [--port 0] [--seed N] [--members N] [--members-per-file N]
-           [--scenario default|demo] [--time-scale K] [--ig-version 2.0.0|1.0.1]
+           [--scenario default|demo|FILE] [--time-scale K] [--ig-version 2.0.0|1.0.1]
            [--max-active-jobs N] [--journal-capacity N] [--base-path /fhir]
+           [--clock real|manual]
   export   run the reference client against any Bulk Data server
            --base-url URL --out DIR [--level system|patient|group:ID] [--type T,...]
            [--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]
            [--param NAME=VALUE]... [--ig-version V] [--bearer-token TOKEN]
+           [--io-timeout S]
+  faults   list [--json]: every fault kind, its parameters and requirement IDs
+  scenarios  validate FILE... | list [DIR] | schema
   help     this text
 )";
 
@@ -36,8 +40,10 @@ int main(int argc, char** argv) {
   if (command == "serve") return bh::app::serve_command(args, std::cout, std::cerr);
   if (command == "demo") return bh::app::demo_command(args, std::cout, std::cerr);
   if (command == "export") return bh::app::export_command(args, std::cout, std::cerr);
+  if (command == "faults") return bh::app::faults_command(args, std::cout, std::cerr);
+  if (command == "scenarios") return bh::app::scenarios_command(args, std::cout, std::cerr);
   std::cerr << "bulkharness: unknown command \"" << command
-            << "\": expected demo, serve, export or help\n"
+            << "\": expected demo, serve, export, faults, scenarios or help\n"
             << kUsage;
   return 2;
 }

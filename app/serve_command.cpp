@@ -27,6 +27,8 @@ int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::
   // The first line is the contract with scripts: it names the FHIR base URL.
   out << "FHIR base URL: " << *base << std::endl;
   out << "serving " << describe(*settings) << std::endl;
+  if (auto swarm = runner.server().engine().swarm_report(); !swarm.empty())
+    out << swarm << std::endl;
   out << "admin: " << base->substr(0, base->size() - settings->base_path.size())
       << "/__admin/journal; stop with Ctrl-C" << std::endl;
   boost::asio::signal_set signals(runner.io(), SIGINT, SIGTERM);

@@ -1,13 +1,32 @@
 #include "app/server_runner.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 namespace bh::app {
 
+namespace {
+// The hosts redirect faults send clients to are served too, on the same port.
+mockserver::HttpServerOptions http_options(const ServerSettings& s) {
+  mockserver::HttpServerOptions o;
+  o.host = s.host;
+  o.port = s.port;
+  for (const auto& rule : s.scenario.rules) {
+    if (rule.kind != "redirect") continue;
+    const std::string host = rule.params.text("host");
+    if (host != s.host &&
+        std::find(o.extra_hosts.begin(), o.extra_hosts.end(), host) == o.extra_hosts.end())
+      o.extra_hosts.push_back(host);
+  }
+  return o;
+}
+}  // namespace
+
 ServerRunner::ServerRunner(ServerSettings settings)
     : settings_(std::move(settings)),
       clock_(settings_.time_scale),
-      http_(io_, mockserver::HttpServerOptions{settings_.host, settings_.port}) {}
+      http_(io_, http_options(settings_)) {}
 
 Result<std::string> ServerRunner::start() {
   auto port = http_.bind();
@@ -18,12 +37,11 @@ Result<std::string> ServerRunner::start() {
   const std::string base = "http://" + host + ":" + std::to_string(*port) + settings_.base_path;
   mockserver::MockServerConfig config;
   config.service.base_url = base;
-  config.service.version = settings_.version;
   config.service.seed = settings_.seed;
   config.service.wire = TimeScale{clock_.origin(), settings_.time_scale};
   config.service.max_active_jobs_per_client = settings_.max_active_jobs;
-  config.data = settings_.data;
   config.data.seed = settings_.seed;
+  config.frozen = settings_.manual_clock;
   config.scenario = settings_.scenario;
   config.started_at = clock_.now();
   config.journal_capacity = settings_.journal_capacity;

@@ -24,10 +24,9 @@ struct ServerSettings {
   std::string base_path = "/fhir";
   double time_scale = 1.0;
   std::uint64_t seed = 1;
-  datagen::DataConfig data;
-  mockserver::Scenario scenario;
-  protocol::IgVersion version = protocol::kDefaultIgVersion;
+  mockserver::Scenario scenario;  // data, job timeline, IG version and rules
   std::size_t max_active_jobs = 5;
+  bool manual_clock = false;  // time moves only through POST /__admin/clock
   std::size_t journal_capacity = 10000;
 };
 

@@ -15,38 +15,47 @@ std::set<std::string> server_flags() {
           "--members-per-file",
           "--base-path",
           "--max-active-jobs",
-          "--journal-capacity"};
+          "--journal-capacity",
+          "--clock"};
 }
 
 Result<ServerSettings> settings_from_args(const Args& args, const std::string& default_scenario) {
   ServerSettings s;
   s.host = args.get("--host").value_or("127.0.0.1");
+  auto scenario = mockserver::resolve_scenario(args.get("--scenario").value_or(default_scenario));
+  if (!scenario) return scenario.error().within("--scenario");
+  s.scenario = std::move(scenario.value());
+  // Flags given on the command line override what the scenario says.
   auto port = args.get_u64("--port", 0, 0, 65535);
-  auto seed = args.get_u64("--seed", 1, 0, ~0ULL);
-  auto members = args.get_u64("--members", 1000, 10, 100000000);
-  auto per_file = args.get_u64("--members-per-file", 10000, 1, 100000000);
+  auto seed = args.get_u64("--seed", s.scenario.seed.value_or(1), 0, ~0ULL);
+  auto members = args.get_u64("--members", s.scenario.data.members, 10, 100000000);
+  auto per_file =
+      args.get_u64("--members-per-file", s.scenario.data.members_per_file, 1, 100000000);
   auto active = args.get_u64("--max-active-jobs", 5, 1, 10000);
   auto journal = args.get_u64("--journal-capacity", 10000, 0, 10000000);
   for (const auto* r : {&port, &seed, &members, &per_file, &active, &journal})
     if (!*r) return r->error();
   s.port = static_cast<std::uint16_t>(*port);
   s.seed = *seed;
-  s.data.members = *members;
-  s.data.members_per_file = *per_file;
+  s.scenario.data.members = *members;
+  s.scenario.data.members_per_file = *per_file;
   s.max_active_jobs = static_cast<std::size_t>(*active);
   s.journal_capacity = static_cast<std::size_t>(*journal);
-  auto scenario = mockserver::builtin_scenario(args.get("--scenario").value_or(default_scenario));
-  if (!scenario) return scenario.error().within("--scenario");
-  s.scenario = std::move(scenario.value());
-  auto scale = args.get_double("--time-scale", s.scenario.suggested_time_scale, 0.001, 1e6);
+  auto scale = args.get_double("--time-scale", s.scenario.time_scale, 0.001, 1e6);
   if (!scale) return scale.error();
   s.time_scale = *scale;
-  auto version = protocol::parse_ig_version(args.get("--ig-version").value_or("2.0.0"));
-  if (!version) return version.error().within("--ig-version");
-  if (*version != protocol::IgVersion::kV2_0_0 && *version != protocol::IgVersion::kV1_0_1)
-    return make_error("--ig-version", "the mock server implements 1.0.1 and 2.0.0 so far",
-                      "1.0.1 or 2.0.0", std::string(protocol::to_string(*version)));
-  s.version = *version;
+  if (auto v = args.get("--ig-version")) {
+    auto version = protocol::parse_ig_version(*v);
+    if (!version) return version.error().within("--ig-version");
+    if (*version != protocol::IgVersion::kV2_0_0 && *version != protocol::IgVersion::kV1_0_1)
+      return make_error("--ig-version", "the mock server implements 1.0.1 and 2.0.0 so far",
+                        "1.0.1 or 2.0.0", std::string(protocol::to_string(*version)));
+    s.scenario.ig_version = *version;
+  }
+  const std::string clock = args.get("--clock").value_or("real");
+  if (clock != "real" && clock != "manual")
+    return make_error("--clock", "unknown clock", "real or manual", "\"" + clock + "\"");
+  s.manual_clock = clock == "manual";
   s.base_path = args.get("--base-path").value_or("/fhir");
   if (!s.base_path.empty() && (s.base_path.front() != '/' || s.base_path.back() == '/'))
     return make_error("--base-path", "bad path", "empty or /segment[/segment...]",
@@ -57,9 +66,11 @@ Result<ServerSettings> settings_from_args(const Args& args, const std::string& d
 std::string describe(const ServerSettings& s) {
   char scale[32];
   std::snprintf(scale, sizeof scale, "%g", s.time_scale);
-  return "seed " + std::to_string(s.seed) + ", members " + std::to_string(s.data.members) +
-         ", scenario " + s.scenario.name + " (" + s.scenario.description + "), time scale " +
-         scale + ", IG " + std::string(protocol::to_string(s.version));
+  return "seed " + std::to_string(s.seed) + ", members " + std::to_string(s.scenario.data.members) +
+         ", scenario " + s.scenario.name + " (" + s.scenario.description + "), " +
+         std::to_string(s.scenario.rules.size()) + " fault rules, time scale " + scale + ", IG " +
+         std::string(protocol::to_string(s.scenario.ig_version)) +
+         (s.manual_clock ? ", manual clock (advance it with POST /__admin/clock)" : "");
 }
 
 }  // namespace bh::app

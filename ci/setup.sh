@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
 shift || true
 
-packages=(g++ cmake ninja-build python3 libboost1.81-dev nlohmann-json3-dev librapidcheck-dev
+packages=(g++ cmake ninja-build python3 libboost1.81-dev nlohmann-json3-dev librapidcheck-dev zlib1g-dev
           libgtest-dev libgmock-dev clang-format)
 missing=()
 for p in "${packages[@]}"; do

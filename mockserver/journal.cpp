@@ -39,11 +39,26 @@ nlohmann::ordered_json to_json(const JournalEntry& e) {
       {"target", e.target},
       {"endpoint", e.endpoint},
       {"job", e.job_id},
+      {"job_ordinal", e.job_ordinal},
       {"status", e.status},
       {"request_headers", headers_json(e.request_headers)},
       {"response_headers", headers_json(e.response_headers)}};
-  if (!e.fault.empty()) j["fault"] = e.fault;
+  if (!e.faults.empty()) {
+    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+    for (const auto& f : e.faults)
+      faults.push_back({{"rule", f.rule}, {"kind", f.kind}, {"match", f.match}});
+    j["faults"] = faults;
+  }
+  if (!e.wire.empty()) j["wire"] = e.wire;
   return j;
+}
+
+std::string JournalEntry::faults_text() const {
+  std::string out;
+  for (const auto& f : faults)
+    out += (out.empty() ? "" : "; ") + f.kind + " (rule " + f.rule + ", match " +
+           std::to_string(f.match) + ")";
+  return out;
 }
 
 nlohmann::ordered_json Journal::to_json() const {

@@ -2,9 +2,10 @@
 //
 // Contract: a bounded ring of entries (oldest dropped first, the number dropped kept), each with
 // a sequence number, the scenario-time offset from the server's start, the request line and
-// headers, the response status and headers, the endpoint class, the job, and the fault that
-// fired (if any). Its JSON is a pure function of the entries: with the same requests at the same
-// instants it is byte for byte the same.
+// headers, the response status and headers, the endpoint class, the job (id and ordinal), every
+// fault rule that fired (rule id, kind, match number) and the wire action a connection fault
+// took. Its JSON is a pure function of the entries: with the same requests at the same instants
+// it is byte for byte the same.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
+#include "mockserver/fault_engine.hpp"
 #include "protocol/http.hpp"
 
 namespace bh::mockserver {
@@ -30,7 +32,12 @@ struct JournalEntry {
   std::vector<protocol::Header> response_headers;
   std::string endpoint;  // kickoff, status, delete, file, metadata, read, search, other
   std::string job_id;
-  std::string fault;  // empty when the service answered untouched
+  std::uint64_t job_ordinal = 0;   // 0: no job
+  std::vector<FiredFault> faults;  // empty when the service answered untouched
+  std::string wire;                // the connection fault's action, if any
+
+  // "throttle (rule storm, match 2); ..." for people, empty without faults.
+  std::string faults_text() const;
 };
 
 class Journal {

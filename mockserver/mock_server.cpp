@@ -1,47 +1,104 @@
 #include "mockserver/mock_server.hpp"
 
+#include <algorithm>
+
+#include "mockserver/faults/fault_kind.hpp"
+#include "protocol/fhir_instant.hpp"
 #include "protocol/responses.hpp"
 #include "protocol/url.hpp"
 
 namespace bh::mockserver {
 
+using Json = nlohmann::ordered_json;
+
 namespace {
+
 protocol::ServiceConfig with_scenario(protocol::ServiceConfig service, const Scenario& s) {
-  service.job_duration = s.job_duration;
-  service.retry_after = s.retry_after;
-  service.retry_after_form = s.retry_after_form;
-  service.min_poll_interval = s.retry_after / 2;
+  service.version = s.ig_version;
+  service.job_duration = s.job.duration;
+  service.retry_after = s.job.retry_after;
+  service.retry_after_form = s.job.retry_after_form;
+  service.progress_steps = s.job.progress_steps;
+  service.file_ttl = s.job.file_ttl;
+  service.min_poll_interval = s.job.min_poll_interval.value_or(s.job.retry_after / 2);
   return service;
 }
 
-nlohmann::ordered_json scenario_json(const Scenario& s) {
-  nlohmann::ordered_json polls = nlohmann::ordered_json::array();
-  for (auto p : s.transient_status_polls)
-    polls.push_back(p);
-  return {{"name", s.name},
-          {"description", s.description},
-          {"job_duration_s", to_seconds(s.job_duration)},
-          {"retry_after_s", to_seconds(s.retry_after)},
-          {"retry_after_form",
-           s.retry_after_form == protocol::RetryAfterForm::kHttpDate ? "http-date" : "seconds"},
-          {"transient_status_polls", polls}};
+datagen::DataConfig with_scenario(datagen::DataConfig data, const Scenario& s) {
+  data.members = s.data.members;
+  data.members_per_file = s.data.members_per_file;
+  return data;
 }
+
+protocol::Response admin_json(int status, const Json& body) {
+  return protocol::json_response(status, body, "application/json");
+}
+
+protocol::Response admin_error(int status, const Error& e) {
+  return admin_json(status, {{"error", e.message()}});
+}
+
 }  // namespace
 
-MockServer::MockServer(MockServerConfig config)
-    : config_(std::move(config)),
-      dataset_(config_.data),
-      source_(dataset_),
-      service_(with_scenario(config_.service, config_.scenario), source_),
-      journal_(config_.journal_capacity) {}
+struct MockServer::Runtime {
+  Runtime(const MockServerConfig& c)
+      : dataset(with_scenario(c.data, c.scenario)),
+        source(dataset),
+        service(with_scenario(c.service, c.scenario), source),
+        engine(c.scenario, c.service.seed) {}
+  datagen::Dataset dataset;
+  DatasetSource source;
+  protocol::ExportService service;
+  FaultEngine engine;
+  ExtraFiles files;
+  std::map<std::string, std::uint64_t> ordinals;  // job id -> 1-based kick-off order
+};
 
-protocol::Response MockServer::handle(const protocol::Request& request, Instant now) {
+MockServer::MockServer(MockServerConfig config)
+    : config_(std::move(config)), journal_(config_.journal_capacity) {
+  if (config_.frozen) frozen_at_ = config_.started_at;
+  rebuild();
+}
+
+MockServer::~MockServer() = default;
+
+void MockServer::rebuild() {
+  rt_.reset();
+  rt_ = std::make_unique<Runtime>(config_);
+}
+
+const protocol::ExportService& MockServer::service() const {
+  return rt_->service;
+}
+const FaultEngine& MockServer::engine() const {
+  return rt_->engine;
+}
+
+Instant MockServer::effective_now(Instant now) const {
+  return frozen_at_ ? *frozen_at_ : now + offset_;
+}
+
+protocol::Response MockServer::handle(const protocol::Request& request, Instant transport_now) {
+  const Instant now = effective_now(transport_now);
   auto target = protocol::split_target(request.target);
-  if (target && target->path.starts_with("/__admin/")) return admin(request, target->path);
-  const protocol::RequestClass cls = service_.classify(request);
-  std::string fault;
-  auto faulted = scenario_fault(cls, now, fault);
-  protocol::Response response = faulted ? std::move(*faulted) : service_.handle(request, now);
+  if (target && target->path.starts_with("/__admin/"))
+    return admin(request, target->path, transport_now);
+  const protocol::RequestClass cls = rt_->service.classify(request);
+  std::uint64_t ordinal = 0;
+  if (cls.endpoint == protocol::Endpoint::kKickoff) {
+    ordinal = rt_->service.jobs_created() + 1;  // the job this kick-off would create
+  } else if (auto it = rt_->ordinals.find(cls.job_id); it != rt_->ordinals.end()) {
+    ordinal = it->second;
+  }
+  const protocol::ExportJob* job = cls.job_id.empty() ? nullptr : rt_->service.job(cls.job_id);
+  RequestInfo info{
+      request, cls, now, now - config_.started_at, job, ordinal, rt_->service.config()};
+  std::vector<FiredFault> fired;
+  const std::uint64_t before = rt_->service.jobs_created();
+  protocol::Response response = rt_->engine.handle(
+      info, rt_->files, [&] { return serve(request, cls, now); }, fired);
+  for (std::uint64_t k = before + 1; k <= rt_->service.jobs_created(); ++k)
+    rt_->ordinals[rt_->service.job_id_for(k)] = k;
   JournalEntry e;
   e.at = now - config_.started_at;
   e.client_id = request.client_id;
@@ -52,40 +109,126 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
   e.response_headers.assign(response.headers.begin(), response.headers.end());
   e.endpoint = std::string(protocol::to_string(cls.endpoint));
   e.job_id = cls.job_id;
-  e.fault = std::move(fault);
+  e.job_ordinal = ordinal;
+  e.faults = std::move(fired);
+  if (response.wire) e.wire = std::string(protocol::to_string(response.wire->action));
   journal_.add(std::move(e));
   return response;
 }
 
-std::optional<protocol::Response> MockServer::scenario_fault(const protocol::RequestClass& cls,
-                                                             Instant now, std::string& fault) {
-  if (cls.endpoint != protocol::Endpoint::kStatus) return std::nullopt;
-  const protocol::ExportJob* job = service_.job(cls.job_id);
-  if (!job || job->state_at(now) != protocol::JobState::kRunning) return std::nullopt;
-  const std::uint64_t n = ++status_requests_[cls.job_id];
-  if (!config_.scenario.transient_status_polls.contains(n)) return std::nullopt;
-  fault = "transient-status-error (status request " + std::to_string(n) + ", ST-12)";
-  return protocol::outcome_response(503, "error", "transient",
-                                    "the export is still running but its status could not be "
-                                    "read just now; retry later");
+protocol::Response MockServer::serve(const protocol::Request& request,
+                                     const protocol::RequestClass& cls, Instant now) {
+  if (cls.endpoint == protocol::Endpoint::kFile && request.method == "GET") {
+    auto target = protocol::split_target(request.target);
+    if (const ExtraFile* f = target ? rt_->files.find(target->path) : nullptr) {
+      protocol::Response r;
+      r.headers.set("Content-Type", f->content_type);
+      r.body = f->body;
+      return r;
+    }
+  }
+  return rt_->service.handle(request, now);
 }
 
-protocol::Response MockServer::admin(const protocol::Request& request, const std::string& path) {
-  if (path == "/__admin/journal" && request.method == "GET")
-    return protocol::json_response(200, journal_.to_json(), "application/json");
-  if (path == "/__admin/reset" && request.method == "POST") {
+protocol::Response MockServer::admin(const protocol::Request& request, const std::string& path,
+                                     Instant transport_now) {
+  const std::string& m = request.method;
+  const Instant now = effective_now(transport_now);
+  if (path == "/__admin/journal" && m == "GET") return admin_json(200, journal_.to_json());
+  if (path == "/__admin/reset" && m == "POST") {
     journal_.clear();
-    service_.reset();
-    status_requests_.clear();
-    return protocol::json_response(200, {{"reset", true}}, "application/json");
+    rebuild();
+    return admin_json(200, {{"reset", true}});
   }
-  if (path == "/__admin/scenario" && request.method == "GET")
-    return protocol::json_response(200, scenario_json(config_.scenario), "application/json");
-  return protocol::json_response(
-      404,
-      {{"error", "unknown admin endpoint " + request.method + " " + path},
-       {"expected", "GET /__admin/journal, POST /__admin/reset, GET /__admin/scenario"}},
-      "application/json");
+  if (path == "/__admin/scenario" && (m == "GET" || m == "PUT")) return admin_scenario(request);
+  if (path == "/__admin/state" && (m == "GET" || m == "PUT")) return admin_state(request);
+  if (path == "/__admin/rules" && m == "GET") return admin_json(200, rt_->engine.rules_json());
+  if (path == "/__admin/jobs" && m == "GET") return admin_json(200, jobs_json(now));
+  if (path == "/__admin/clock" && (m == "GET" || m == "POST"))
+    return admin_clock(request, transport_now);
+  return admin_json(
+      404, {{"error", "unknown admin endpoint " + m + " " + path},
+            {"expected",
+             "GET journal, POST reset, GET|PUT scenario, GET|PUT state, GET rules, GET jobs, "
+             "GET|POST clock (all under /__admin/)"}});
+}
+
+protocol::Response MockServer::admin_scenario(const protocol::Request& request) {
+  if (request.method == "GET") return admin_json(200, scenario_to_json(config_.scenario));
+  auto parsed = parse_scenario_text(request.body, "PUT /__admin/scenario");
+  if (!parsed) return admin_error(400, parsed.error());
+  config_.scenario = std::move(*parsed);
+  rebuild();
+  return admin_json(
+      200, {{"scenario", config_.scenario.name}, {"rules", config_.scenario.rules.size()}});
+}
+
+protocol::Response MockServer::admin_state(const protocol::Request& request) {
+  if (request.method == "PUT") {
+    auto body = Json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("state") ||
+        !body["state"].is_string())
+      return admin_error(
+          400, make_error("PUT /__admin/state", "bad body", "{\"state\": \"<declared state>\"}",
+                          request.body.substr(0, 80)));
+    if (auto set = rt_->engine.set_state(body["state"].get<std::string>()); !set)
+      return admin_error(400, set.error());
+  }
+  return admin_json(200, {{"state", rt_->engine.state()}, {"states", config_.scenario.states}});
+}
+
+protocol::Response MockServer::admin_clock(const protocol::Request& request,
+                                           Instant transport_now) {
+  if (request.method == "POST") {
+    auto body = Json::parse(request.body, nullptr, false);
+    const char* shape = "{\"advance\": \"30s\"} and/or {\"freeze\": true|false}";
+    if (body.is_discarded() || !body.is_object() || body.empty())
+      return admin_error(
+          400, make_error("POST /__admin/clock", "bad body", shape, request.body.substr(0, 80)));
+    for (const auto& [key, value] : body.items()) {
+      if (key == "advance") {
+        auto d = parse_duration_value(value, "POST /__admin/clock: /advance");
+        if (!d) return admin_error(400, d.error());
+        if (frozen_at_) *frozen_at_ += *d;
+        offset_ += *d;
+      } else if (key == "freeze" && value.is_boolean()) {
+        if (value.get<bool>() && !frozen_at_) frozen_at_ = effective_now(transport_now);
+        if (!value.get<bool>() && frozen_at_) {
+          offset_ = *frozen_at_ - transport_now;  // time resumes where it stood
+          frozen_at_.reset();
+        }
+      } else {
+        return admin_error(
+            400, make_error("POST /__admin/clock: /" + key, "unknown or mistyped key", shape));
+      }
+    }
+  }
+  return admin_json(
+      200, {{"now", protocol::format_fhir_instant(effective_now(transport_now))},
+            {"frozen", frozen_at_.has_value()},
+            {"offset_ms", std::chrono::duration_cast<std::chrono::milliseconds>(offset_).count()}});
+}
+
+Json MockServer::jobs_json(Instant now) const {
+  std::vector<std::pair<std::uint64_t, std::string>> by_ordinal;
+  for (const auto& [id, ordinal] : rt_->ordinals)
+    by_ordinal.emplace_back(ordinal, id);
+  std::sort(by_ordinal.begin(), by_ordinal.end());
+  Json out = Json::array();
+  for (const auto& [ordinal, id] : by_ordinal) {
+    const protocol::ExportJob* job = rt_->service.job(id);
+    if (!job) continue;
+    Json files = Json::array();
+    for (const auto& f : job->files)
+      files.push_back(
+          {{"name", f.name}, {"type", f.type}, {"count", f.count}, {"error", f.is_error}});
+    out.push_back({{"id", id},
+                   {"ordinal", ordinal},
+                   {"state", std::string(protocol::to_string(job->state_at(now)))},
+                   {"manifest_built", job->manifest_built},
+                   {"files", files}});
+  }
+  return out;
 }
 
 }  // namespace bh::mockserver

@@ -1,20 +1,33 @@
 // mockserver/mock_server: the mock Bulk Data server as one pure request handler.
 //
-// Contract: handle(request, now) answers admin requests (/__admin/...), applies the scenario's
-// faults, and otherwise defers to protocol::ExportService; every non-admin exchange goes into
-// the journal with the fault that fired. No sockets, no clock: the Beast session and the
-// simulator both call this same function, so they behave identically.
-//   GET  /__admin/journal   the journal as JSON
-//   POST /__admin/reset     forget all jobs and journal entries
-//   GET  /__admin/scenario  the running scenario
+// Contract: handle(request, now) answers admin requests (/__admin/...), runs the scenario's
+// fault rules around protocol::ExportService (and around the files faults published), and
+// journals every non-admin exchange with the rules that fired. No sockets, no clock of its own:
+// the Beast session and the simulator both call this same function, so they behave the same.
+// Time: `now` is the transport's scenario time; the admin API may shift it (advance) or stop
+// it (freeze), and MockServerConfig::frozen starts it stopped (serve --clock manual).
+// Admin API (JSON in, JSON out; the scenario in the file format):
+//   GET  /__admin/journal            the journal
+//   POST /__admin/reset              forget jobs, journal, counters, published files; initial state
+//   GET  /__admin/scenario           the running scenario
+//   PUT  /__admin/scenario           replace it (validated like a file; 400 names the problem);
+//                                    jobs, counters and state start afresh, the journal stays
+//   GET  /__admin/state              {"state": ..., "states": [...]}
+//   PUT  /__admin/state              {"state": "name"}: must be declared
+//   GET  /__admin/rules              each rule: kind, swarm on/off, matched, fired
+//   GET  /__admin/jobs               each job: ordinal, state, manifest files and counts
+//   GET  /__admin/clock              {"now": instant, "frozen": bool, "offset_ms": n}
+//   POST /__admin/clock              {"advance": "30s"} and/or {"freeze": true|false}
 #pragma once
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "datagen/dataset.hpp"
 #include "mockserver/dataset_source.hpp"
+#include "mockserver/fault_engine.hpp"
 #include "mockserver/journal.hpp"
 #include "mockserver/scenario.hpp"
 #include "protocol/export_service.hpp"
@@ -22,35 +35,45 @@
 namespace bh::mockserver {
 
 struct MockServerConfig {
-  protocol::ServiceConfig service;  // job timeline fields are overwritten from the scenario
-  datagen::DataConfig data;
+  protocol::ServiceConfig service;  // timeline fields are overwritten from the scenario
+  datagen::DataConfig data;         // members fields are overwritten from the scenario
   Scenario scenario;
   Instant started_at{};  // journal times are offsets from here
   std::size_t journal_capacity = 10000;
+  bool frozen = false;  // time stands still until the admin API advances it
 };
 
 class MockServer {
  public:
   explicit MockServer(MockServerConfig config);
+  ~MockServer();
 
   protocol::Response handle(const protocol::Request& request, Instant now);
 
   const Journal& journal() const { return journal_; }
-  const protocol::ExportService& service() const { return service_; }
+  const protocol::ExportService& service() const;
   const Scenario& scenario() const { return config_.scenario; }
+  const FaultEngine& engine() const;
+  // The scenario time the server reasons in for a transport time `now`.
+  Instant effective_now(Instant now) const;
 
  private:
-  protocol::Response admin(const protocol::Request& request, const std::string& path);
-  // Returns a fault response and names it in `fault`, or nothing.
-  std::optional<protocol::Response> scenario_fault(const protocol::RequestClass& cls, Instant now,
-                                                   std::string& fault);
+  struct Runtime;
+  void rebuild();
+  protocol::Response serve(const protocol::Request& request, const protocol::RequestClass& cls,
+                           Instant now);
+  protocol::Response admin(const protocol::Request& request, const std::string& path,
+                           Instant transport_now);
+  protocol::Response admin_scenario(const protocol::Request& request);
+  protocol::Response admin_state(const protocol::Request& request);
+  protocol::Response admin_clock(const protocol::Request& request, Instant transport_now);
+  nlohmann::ordered_json jobs_json(Instant now) const;
 
   MockServerConfig config_;
-  datagen::Dataset dataset_;
-  DatasetSource source_;
-  protocol::ExportService service_;
+  std::unique_ptr<Runtime> rt_;
   Journal journal_;
-  std::map<std::string, std::uint64_t> status_requests_;  // per job
+  Duration offset_{};
+  std::optional<Instant> frozen_at_;
 };
 
 }  // namespace bh::mockserver

@@ -73,7 +73,12 @@ Response ExportService::status(const std::string& job_id, Instant now) {
       ++job.polls;
       Response r;
       r.status = 202;
-      r.headers.set("X-Progress", std::to_string(job.progress_percent(now)) + "% complete");
+      int percent = job.progress_percent(now);
+      if (config_.progress_steps > 0) {  // a job that reports in steps (slow jobs, ST-07)
+        const int step = 100 / static_cast<int>(config_.progress_steps);
+        percent = step > 0 ? percent / step * step : percent;
+      }
+      r.headers.set("X-Progress", std::to_string(percent) + "% complete");
       if (config_.retry_after_form == RetryAfterForm::kHttpDate)
         r.headers.set(
             "Retry-After",

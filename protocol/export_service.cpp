@@ -189,10 +189,14 @@ Response ExportService::search_groups(const Request& request) const {
 }
 
 std::string ExportService::next_job_id() {
+  return job_id_for(++job_counter_);
+}
+
+std::string ExportService::job_id_for(std::uint64_t ordinal) const {
   // Unguessable-looking but seeded: same seed, same ids, so journals compare byte for byte.
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(mix64(config_.seed, ++job_counter_)));
+                static_cast<unsigned long long>(mix64(config_.seed, ordinal)));
   return buf;
 }
 

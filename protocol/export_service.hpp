@@ -39,6 +39,7 @@ struct ServiceConfig {
   Duration job_duration = seconds(10);
   Duration retry_after = seconds(2);  // advertised on 202 and used for the poll-rate policy
   RetryAfterForm retry_after_form = RetryAfterForm::kSeconds;
+  std::uint32_t progress_steps = 0;  // X-Progress moves in this many steps (0: continuously)
   // ST-05: a status poll sooner than this after the previous one for the same job gets 429.
   Duration min_poll_interval = seconds(1);
   // KO-13: more running jobs than this for one client -> 429 on kick-off.
@@ -69,6 +70,10 @@ class ExportService {
   const ExportJob* job(const std::string& id) const;
   // Forget every job (admin reset); job ids continue from the seed's sequence start.
   void reset();
+  // Jobs accepted so far; the k-th (1-based) has id job_id_for(k).
+  std::uint64_t jobs_created() const { return job_counter_; }
+  std::string job_id_for(std::uint64_t ordinal) const;
+  const std::map<std::string, ExportJob>& jobs() const { return jobs_; }
 
  private:
   Response route(const Request& request, const std::string& path, Instant now);

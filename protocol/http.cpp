@@ -106,3 +106,29 @@ std::string_view reason_phrase(int status) {
 }
 
 }  // namespace bh::protocol
+
+namespace bh::protocol {
+
+std::string_view to_string(WirePlan::Action a) {
+  switch (a) {
+    case WirePlan::Action::kDeliver:
+      return "deliver";
+    case WirePlan::Action::kResetBeforeResponse:
+      return "reset-before-response";
+    case WirePlan::Action::kCloseWithoutResponse:
+      return "close-without-response";
+    case WirePlan::Action::kGarbageThenClose:
+      return "garbage-then-close";
+    case WirePlan::Action::kNeverAnswer:
+      return "never-answer";
+    case WirePlan::Action::kResetMidBody:
+      return "reset-mid-body";
+    case WirePlan::Action::kMalformedChunk:
+      return "malformed-chunk";
+    case WirePlan::Action::kSlowClose:
+      return "slow-close";
+  }
+  return "?";
+}
+
+}  // namespace bh::protocol

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/wire.hpp"
+
 namespace bh::protocol {
 
 bool iequals(std::string_view a, std::string_view b);
@@ -21,6 +23,7 @@ std::string_view trim(std::string_view s);
 struct Header {
   std::string name;
   std::string value;
+  bool operator==(const Header&) const = default;
 };
 
 class Headers {
@@ -61,6 +64,7 @@ struct Response {
   Headers headers;
   std::string body;                    // used when stream is null
   std::shared_ptr<BodyStream> stream;  // set for streamed bodies (sent chunked)
+  std::optional<WirePlan> wire;        // set by connection and delivery faults (protocol/wire)
 };
 
 std::string_view reason_phrase(int status);

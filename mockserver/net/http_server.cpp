@@ -17,43 +17,60 @@ HttpServer::~HttpServer() {
 }
 
 Result<std::uint16_t> HttpServer::bind() {
+  auto port = listen(acceptor_, options_.host, options_.port);
+  if (!port) return port;
+  for (const auto& host : options_.extra_hosts) {
+    auto acceptor = std::make_unique<tcp::acceptor>(io_);
+    auto extra = listen(*acceptor, host, *port);
+    if (!extra) return extra.error();
+    extra_.push_back(std::move(acceptor));
+  }
+  return port;
+}
+
+Result<std::uint16_t> HttpServer::listen(tcp::acceptor& acceptor, const std::string& host,
+                                         std::uint16_t port) {
   boost::system::error_code ec;
-  auto address = net::ip::make_address(options_.host, ec);
+  auto address = net::ip::make_address(host, ec);
   if (ec)
     return make_error("--host", "not an IP address", "an address such as 127.0.0.1",
-                      "\"" + options_.host + "\"");
-  tcp::endpoint endpoint(address, options_.port);
+                      "\"" + host + "\"");
+  tcp::endpoint endpoint(address, port);
   auto fail = [&](const char* step) {
-    return make_error("listen on " + options_.host + ":" + std::to_string(options_.port),
+    return make_error("listen on " + host + ":" + std::to_string(port),
                       std::string(step) + " failed: " + ec.message());
   };
-  acceptor_.open(endpoint.protocol(), ec);
+  acceptor.open(endpoint.protocol(), ec);
   if (ec) return fail("open");
-  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  acceptor_.bind(endpoint, ec);
+  acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  acceptor.bind(endpoint, ec);
   if (ec) return fail("bind");
-  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return fail("listen");
-  return acceptor_.local_endpoint().port();
+  return acceptor.local_endpoint().port();
 }
 
 void HttpServer::start(Handler handler) {
   handler_ = std::make_shared<Handler>(std::move(handler));
-  accept();
+  accept(acceptor_);
+  for (auto& a : extra_)
+    accept(*a);
 }
 
-void HttpServer::accept() {
+void HttpServer::accept(tcp::acceptor& acceptor) {
   // One io_context thread serves everything, so no strand is needed.
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+  acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) std::make_shared<Session>(std::move(socket), options_, handler_)->run();
-    accept();
+    accept(acceptor);
   });
 }
 
 void HttpServer::stop() {
   boost::system::error_code ec;
   acceptor_.close(ec);
+  for (auto& a : extra_)
+    a->close(ec);
 }
 
 }  // namespace bh::mockserver

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +29,8 @@ using Handler = std::function<protocol::Response(protocol::Request&&)>;
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = any free port
+  // Further addresses served on the same port (a redirect fault's "other host", 127.0.0.2).
+  std::vector<std::string> extra_hosts;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   Duration idle_timeout = seconds(60);   // waiting for a request on a kept-alive connection
@@ -48,10 +51,13 @@ class HttpServer {
   void stop();
 
  private:
-  void accept();
+  Result<std::uint16_t> listen(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host,
+                               std::uint16_t port);
+  void accept(boost::asio::ip::tcp::acceptor& acceptor);
   boost::asio::io_context& io_;
   HttpServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> extra_;
   std::shared_ptr<Handler> handler_;
 };
 

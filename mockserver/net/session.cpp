@@ -2,6 +2,8 @@
 
 #include <boost/asio/write.hpp>
 
+#include "mockserver/faults/fault_support.hpp"
+
 namespace bh::mockserver {
 
 namespace beast = boost::beast;
@@ -24,7 +26,10 @@ void copy_headers(const protocol::Response& from, Message& to) {
 
 Session::Session(net::ip::tcp::socket socket, const HttpServerOptions& options,
                  std::shared_ptr<Handler> handler)
-    : stream_(std::move(socket)), options_(options), handler_(std::move(handler)) {
+    : stream_(std::move(socket)),
+      options_(options),
+      handler_(std::move(handler)),
+      timer_(stream_.get_executor()) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string();
@@ -68,7 +73,9 @@ void Session::on_read(beast::error_code ec) {
   request.body = std::move(req.body());
   request.client_id = peer_;
   protocol::Response response = (*handler_)(std::move(request));
-  if (response.stream)
+  if (response.wire)
+    write_scripted(std::move(response));
+  else if (response.stream)
     write_streamed(std::move(response));
   else
     write_simple(std::move(response));
@@ -138,6 +145,53 @@ void Session::write_next_chunk() {
                          self->stream_, http::make_chunk_last(),
                          [self](beast::error_code ec2, std::size_t) { self->after_write(ec2); });
                    });
+}
+
+void Session::write_scripted(protocol::Response&& response) {
+  keep_alive_ = false;
+  const bool chunked = response.stream != nullptr;
+  if (auto drained = drain_body(response); !drained) {
+    // Bounded: a fault cannot make the server hold an unbounded body. Say so, and close.
+    return reply_error(http::status::internal_server_error,
+                       "bulkharness: " + drained.error().message());
+  }
+  script_ = make_wire_script(response, chunked);
+  step_ = 0;
+  run_step();
+}
+
+void Session::run_step() {
+  if (step_ >= script_.steps.size()) return close();
+  const WireStep& s = script_.steps[step_++];
+  auto self = shared_from_this();
+  switch (s.kind) {
+    case WireStep::Kind::kWrite:
+      stream_.expires_after(to_steady(options_.write_timeout));
+      net::async_write(stream_, net::buffer(script_.bytes.data() + s.offset, s.length),
+                       [self](beast::error_code ec, std::size_t) {
+                         if (ec) return self->close();
+                         self->run_step();
+                       });
+      return;
+    case WireStep::Kind::kPause:
+      timer_.expires_after(to_steady(s.pause));
+      timer_.async_wait([self](beast::error_code ec) {
+        if (ec) return self->close();
+        self->run_step();
+      });
+      return;
+    case WireStep::Kind::kReset:
+      return reset_connection();
+    case WireStep::Kind::kClose:
+      return close();
+  }
+}
+
+void Session::reset_connection() {
+  // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+  beast::error_code ec;
+  stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
+  stream_.socket().close(ec);
 }
 
 void Session::after_write(beast::error_code ec) {

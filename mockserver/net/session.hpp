@@ -6,10 +6,12 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include "mockserver/net/http_server.hpp"
+#include "mockserver/wire_script.hpp"
 
 namespace bh::mockserver {
 
@@ -26,6 +28,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void write_simple(protocol::Response&& response);
   void write_streamed(protocol::Response&& response);
   void write_next_chunk();
+  // A faulted response (WirePlan): its script, one step at a time.
+  void write_scripted(protocol::Response&& response);
+  void run_step();
+  void reset_connection();
   void after_write(boost::beast::error_code ec);
   void close();
 
@@ -42,6 +48,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> head_sr_;
   std::shared_ptr<protocol::BodyStream> body_;
   std::string chunk_;
+  boost::asio::steady_timer timer_;
+  WireScript script_;
+  std::size_t step_ = 0;
 };
 
 }  // namespace bh::mockserver

@@ -12,7 +12,7 @@ class Demo(unittest.TestCase):
                 [harness.BULKHARNESS, "demo", "--out", out], timeout=180)
             self.assertEqual(code, 0, stdout + stderr)
             # The scenario's faults really happened, and the client got through them.
-            self.assertIn("fault: transient-status-error", stdout)
+            self.assertIn("fault: transient-error (rule transient-second-poll, match 2)", stdout)
             self.assertRegex(stdout, r"Retry-After: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT")
             self.assertRegex(stdout, r"DELETE .*bulkstatus/\w+ -> 202")
             self.assertEqual(len(re.findall(r"-> 503", stdout)), 1)

@@ -42,8 +42,11 @@ TEST(MockServer, DemoScenarioFailsExactlyTheSecondPollAndJournalsIt) {
   const auto& entries = server.journal().entries();
   ASSERT_EQ(entries.size(), 5u);
   EXPECT_EQ(entries[0].endpoint, "kickoff");
-  EXPECT_TRUE(entries[1].fault.empty());
-  EXPECT_NE(entries[2].fault.find("transient-status-error"), std::string::npos);
+  EXPECT_TRUE(entries[1].faults.empty());
+  ASSERT_EQ(entries[2].faults.size(), 1u);
+  EXPECT_EQ(entries[2].faults[0].kind, "transient-error");
+  EXPECT_EQ(entries[2].faults[0].rule, "transient-second-poll");
+  EXPECT_EQ(entries[2].faults[0].match, 2u);
   EXPECT_EQ(entries[2].status, 503);
   EXPECT_EQ(entries[2].at, seconds(60));
 }
