@@ -10,17 +10,12 @@ namespace {
 
 // Puts a delivery plan on a successful answer; declines on anything else.
 FaultFn shape(std::function<void(FaultContext&, protocol::WirePlan&)> fill) {
-  return [fill](FaultContext& ctx, const Next& next) {
-    protocol::Response r = next();
-    if (r.status != 200) {
-      ctx.declined = true;
-      return r;
-    }
+  return edit_answer(200, [fill](FaultContext& ctx, protocol::Response& r) {
     protocol::WirePlan plan = r.wire.value_or(protocol::WirePlan{});
     fill(ctx, plan);
     r.wire = plan;
-    return r;
-  };
+    return true;
+  });
 }
 
 }  // namespace

@@ -5,6 +5,14 @@
 
 namespace bh::mockserver {
 
+FaultFn edit_answer(int status, std::function<bool(FaultContext&, protocol::Response&)> edit) {
+  return [status, edit = std::move(edit)](FaultContext& ctx, const Next& next) {
+    protocol::Response r = next();
+    if (r.status != status || !edit(ctx, r)) ctx.declined = true;
+    return r;
+  };
+}
+
 std::string wire_seconds(const FaultContext& ctx, Duration scenario_delay) {
   return protocol::format_retry_after_seconds(ctx.service.wire.to_wire(scenario_delay));
 }

@@ -44,6 +44,11 @@ inline protocol::Response declined(FaultContext& ctx, const Next& next) {
   return next();
 }
 
+// The common shape of a fault that changes an answer: call next(); when the answer has
+// `status`, edit() may change it and returns false to decline (its precondition failed);
+// an answer with another status is passed on and the fault declines.
+FaultFn edit_answer(int status, std::function<bool(FaultContext&, protocol::Response&)> edit);
+
 // Delay-seconds as the client should read them (rounded up, whole seconds).
 std::string wire_seconds(const FaultContext& ctx, Duration scenario_delay);
 // The HTTP-date of a scenario instant as the client's clock shows it (rounded up to a second).

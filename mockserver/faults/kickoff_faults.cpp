@@ -12,15 +12,11 @@ namespace {
 // Edits a successful (202) kick-off; declines on anything else, so the fault only fires when
 // there was a job to announce.
 FaultFn edit_accepted(std::function<void(FaultContext&, protocol::Response&)> edit) {
-  return [edit](FaultContext& ctx, const Next& next) {
-    protocol::Response r = next();
-    if (r.status != 202 || !r.headers.has("Content-Location")) {
-      ctx.declined = true;
-      return r;
-    }
+  return edit_answer(202, [edit](FaultContext& ctx, protocol::Response& r) {
+    if (!r.headers.has("Content-Location")) return false;
     edit(ctx, r);
-    return r;
-  };
+    return true;
+  });
 }
 
 std::string relative_of(const FaultContext& ctx, std::string_view absolute) {

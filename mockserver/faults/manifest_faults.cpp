@@ -176,16 +176,12 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
        {"ST-10", "DL-01"},
        {"status"},
        {},
-       fn_kind([](const ParamValues&) -> FaultFn {
-         return [](FaultContext& ctx, const Next& next) {
-           protocol::Response r = next();
-           if (r.status != 200 || !r.headers.has("Expires")) {
-             ctx.declined = true;
-             return r;
-           }
+       fn_kind([](const ParamValues&) {
+         return edit_answer(200, [](FaultContext& ctx, protocol::Response& r) {
+           if (!r.headers.has("Expires")) return false;
            r.headers.set("Expires", wire_date(ctx, ctx.now - std::chrono::hours(1)));
-           return r;
-         };
+           return true;
+         });
        })});
 }
 

@@ -65,12 +65,10 @@ FaultKind body_kind(std::string id, std::string summary, std::vector<std::string
           std::move(reqs),
           {"file"},
           std::move(params),
-          fn_kind([edit](const ParamValues& v) -> FaultFn {
-            return [v, edit](FaultContext& ctx, const Next& next) {
-              protocol::Response r = next();
-              if (r.status != 200 || !drain_body(r) || !edit(v, r)) ctx.declined = true;
-              return r;
-            };
+          fn_kind([edit](const ParamValues& v) {
+            return edit_answer(200, [v, edit](FaultContext&, protocol::Response& r) {
+              return drain_body(r).ok() && edit(v, r);
+            });
           })};
 }
 
@@ -191,15 +189,12 @@ void add_ndjson_faults(std::vector<FaultKind>& kinds) {
                    {"DL-03"},
                    {"file"},
                    {{"value", ParamType::kString, "application/json", "the Content-Type sent"}},
-                   fn_kind([](const ParamValues& v) -> FaultFn {
-                     return [type = v.text("value")](FaultContext& ctx, const Next& next) {
-                       protocol::Response r = next();
-                       if (r.status != 200)
-                         ctx.declined = true;
-                       else
-                         r.headers.set("Content-Type", type);
-                       return r;
-                     };
+                   fn_kind([](const ParamValues& v) {
+                     return edit_answer(
+                         200, [type = v.text("value")](FaultContext&, protocol::Response& r) {
+                           r.headers.set("Content-Type", type);
+                           return true;
+                         });
                    })});
 }
 

@@ -12,15 +12,10 @@ namespace {
 
 // Edits a 202 status answer; declines on anything else.
 FaultFn edit_in_progress(std::function<void(FaultContext&, protocol::Response&)> edit) {
-  return [edit](FaultContext& ctx, const Next& next) {
-    protocol::Response r = next();
-    if (r.status != 202) {
-      ctx.declined = true;
-      return r;
-    }
+  return edit_answer(202, [edit](FaultContext& ctx, protocol::Response& r) {
     edit(ctx, r);
-    return r;
-  };
+    return true;
+  });
 }
 
 protocol::Response still_running(const FaultContext& ctx) {
@@ -51,15 +46,11 @@ void add_timeline_faults(std::vector<FaultKind>& kinds) {
                    {"ST-07", "DEL-01"},
                    {"status"},
                    {},
-                   fn_kind([](const ParamValues&) -> FaultFn {
-                     return [](FaultContext& ctx, const Next& next) {
-                       protocol::Response r = next();
-                       if (r.status != 200) {
-                         ctx.declined = true;
-                         return r;
-                       }
-                       return still_running(ctx);
-                     };
+                   fn_kind([](const ParamValues&) {
+                     return edit_answer(200, [](FaultContext& ctx, protocol::Response& r) {
+                       r = still_running(ctx);
+                       return true;
+                     });
                    })});
   kinds.push_back(
       {"x-progress",
