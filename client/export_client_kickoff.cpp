@@ -23,6 +23,9 @@ Action ExportClient::send_kickoff(Instant now) {
 }
 
 Result<protocol::Url> ExportClient::read_content_location(const protocol::Headers& h) const {
+  if (h.get_all("Content-Location").size() > 1)  // a singleton field: which job is ours?
+    return make_error("kick-off 202", "more than one Content-Location header",
+                      "exactly one absolute URL of the status endpoint (KO-11)");
   const auto loc = h.get("Content-Location");
   if (!loc || protocol::trim(*loc).empty())
     return make_error("kick-off 202", "Content-Location header missing",

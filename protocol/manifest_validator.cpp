@@ -20,6 +20,8 @@
 #include "protocol/text_quote.hpp"
 #include "protocol/url.hpp"
 
+#include <map>
+
 namespace bh::protocol {
 
 namespace {
@@ -106,10 +108,31 @@ class ManifestValidator {
     if (at_least(IgVersion::kV2_0_0))
       m.deleted = sink_.files(root, "deleted", manifest_detail::ItemKind::kDeleted, false, false);
     if (auto it = root.find("extension"); it != root.end()) sink_.extension(*it, "/extension");
+    check_unique_urls(root);
     check_link(root);
     check_v4_fields(root);
     check_unknown_fields(root);
     return m;
+  }
+
+  // MF-04: one item per generated file. The same URL listed twice would make a client fetch
+  // and count the same data twice.
+  void check_unique_urls(const json& root) {
+    std::map<std::string, std::string> seen;  // url -> the path that listed it first
+    for (const char* key : {"output", "error", "outcome", "deleted"}) {
+      auto it = root.find(key);
+      if (it == root.end() || !it->is_array()) continue;
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& item = (*it)[i];
+        if (!item.is_object() || !item.contains("url") || !item["url"].is_string()) continue;
+        const std::string path = "/" + std::string(key) + "/" + std::to_string(i) + "/url";
+        auto [first, fresh] = seen.emplace(item["url"].get<std::string>(), path);
+        if (!fresh)
+          sink_.error(
+              "MF-04", path,
+              "lists the same file as " + first->second + "; expected one item per generated file");
+      }
+    }
   }
 
   void check_transaction_time(const json& root, Manifest& m) {

@@ -127,7 +127,13 @@ void HttpExchange::finish() {
 
 bool HttpExchange::retry_on_fresh_connection(boost::system::error_code ec) {
   if (retried_ || !conn_->used || !idempotent(request_.method())) return false;
-  if (ec == beast::error::timeout) return false;
+  // Only the stale keep-alive race (RFC 9112 9.3.1): the server closed the idle connection, so
+  // the request met EOF or a reset before any byte of a response. A malformed response, a
+  // timeout or bytes already received are the server's answer, not a stale connection.
+  const bool closed = ec == http::error::end_of_stream || ec == asio::error::eof ||
+                      ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                      ec == asio::error::connection_aborted;
+  if (!closed || conn_->buffer.size() != 0) return false;
   retried_ = true;
   conn_->close();
   begin(std::make_shared<Connection>(transport_.context(), host_ + ":" + port_));

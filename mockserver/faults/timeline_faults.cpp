@@ -71,7 +71,7 @@ void add_timeline_faults(std::vector<FaultKind>& kinds) {
            if (mode == "missing")
              r.headers.erase("X-Progress");
            else if (mode == "garbage")
-             r.headers.set("X-Progress", "\x7f\x01%%% NaN ### \t");
+             r.headers.set("X-Progress", "NaN%% ~~ ### ?? -1/0");
            else if (mode == "too-long")
              r.headers.set("X-Progress", "processing: " + std::string(240, '='));
            else

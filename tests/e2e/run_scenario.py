@@ -32,7 +32,7 @@ def resources_written(out_dir):
     """Resources in the data files the client wrote (not error/deleted files, not the manifest)."""
     total = 0
     for f in sorted(pathlib.Path(out_dir).glob("*.ndjson")):
-        if f.name.startswith(("OperationOutcome", "Bundle")):
+        if f.name.startswith(("error-", "deleted-")):  # the client's names for those files
             continue
         total += harness.count_lines(f)
     return total
@@ -58,8 +58,10 @@ def replay(bulkharness, scenario_path, time_scale=None, timeout=120):
     with harness.Server(*serve_args) as server, harness.tempdir() as out:
         # The client's own backoff runs in real time (only the server is scaled): cap it so a
         # storm of retries costs seconds; every Retry-After is still honoured in full.
-        args = ["--timeout", str(timeout), "--io-timeout", "10", "--max-backoff", "2",
-                *scenario.get("client_args", [])]
+        own = scenario.get("client_args", [])
+        defaults = {"--timeout": str(timeout), "--io-timeout": "10", "--max-backoff": "2"}
+        args = [x for flag, value in defaults.items() if flag not in own for x in (flag, value)]
+        args += own
         code, stdout, stderr, _ = harness.export(server.base, out, *args, timeout=timeout + 60)
         rules = admin(server, "rules")
         jobs = admin(server, "jobs")

@@ -101,6 +101,15 @@ TEST(Kickoff, RelativeContentLocationIsRejectedNamingIt) {
   EXPECT_EQ(exit_code(r.outcome.kind), 3);
 }
 
+TEST(Kickoff, TwoContentLocationsAreRejected) {
+  auto r = run_with_kickoff(reply(202, {{"Content-Location", "http://fhir.test/status/1"},
+                                        {"Content-Location", "http://fhir.test/status/2"}}));
+  EXPECT_EQ(r.outcome.kind, OutcomeKind::kRejected);
+  EXPECT_NE(r.outcome.message.find("more than one Content-Location"), std::string::npos)
+      << r.outcome.message;
+  EXPECT_EQ(r.sent.size(), 1u);
+}
+
 TEST(Kickoff, SynchronousOkIsRejected) {
   auto r = run_with_kickoff(reply(200, {{"Content-Type", "application/fhir+json"}}, "{}"));
   EXPECT_EQ(r.outcome.kind, OutcomeKind::kRejected);

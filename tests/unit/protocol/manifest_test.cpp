@@ -131,6 +131,19 @@ TEST(ManifestValidate, EachRequiredFieldMissing) {
   }
 }
 
+TEST(ManifestValidate, TheSameFileListedTwiceIsAnError) {
+  auto j = v2_manifest();
+  j["output"].push_back(j["output"][0]);
+  const auto c = check(j);
+  EXPECT_FALSE(c.usable());
+  const std::string path = "/output/" + std::to_string(j["output"].size() - 1) + "/url";
+  EXPECT_TRUE(has(c, "MF-04", Severity::kError, path)) << dump_findings(c);
+  auto cross = v2_manifest();  // an error file that is also an output file
+  cross["error"][0]["url"] = cross["output"][0]["url"];
+  EXPECT_TRUE(has(check(cross), "MF-04", Severity::kError, "/error/0/url"));
+  EXPECT_TRUE(check(v2_manifest()).usable());
+}
+
 TEST(ManifestValidate, V4OptionalArrays) {
   auto j = v4_manifest();
   j.erase("output");
