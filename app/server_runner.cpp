@@ -12,6 +12,8 @@ mockserver::HttpServerOptions http_options(const ServerSettings& s) {
   mockserver::HttpServerOptions o;
   o.host = s.host;
   o.port = s.port;
+  // A wildcard listener already serves every local address (and would clash with a second one).
+  if (s.host == "0.0.0.0" || s.host == "::") return o;
   for (const auto& rule : s.scenario.rules) {
     if (rule.kind != "redirect") continue;
     const std::string host = rule.params.text("host");

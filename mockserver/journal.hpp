@@ -28,7 +28,7 @@ struct JournalEntry {
   std::string method;
   std::string target;
   std::vector<protocol::Header> request_headers;
-  int status = 0;
+  int status = 0;  // 0: no HTTP response was sent (a connection fault: see `wire`)
   std::vector<protocol::Header> response_headers;
   std::string endpoint;  // kickoff, status, delete, file, metadata, read, search, other
   std::string job_id;

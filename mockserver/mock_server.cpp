@@ -111,7 +111,15 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
   e.job_id = cls.job_id;
   e.job_ordinal = ordinal;
   e.faults = std::move(fired);
-  if (response.wire) e.wire = std::string(protocol::to_string(response.wire->action));
+  if (response.wire) {
+    using A = protocol::WirePlan::Action;
+    const A a = response.wire->action;
+    e.wire = std::string(protocol::to_string(a));
+    // Nothing HTTP reached the client: say so rather than journal the answer it never saw.
+    if (a == A::kResetBeforeResponse || a == A::kCloseWithoutResponse ||
+        a == A::kGarbageThenClose || a == A::kNeverAnswer)
+      e.status = 0;
+  }
   journal_.add(std::move(e));
   return response;
 }

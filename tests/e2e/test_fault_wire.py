@@ -139,6 +139,7 @@ class Wire(unittest.TestCase):
             entry = srv.journal()["entries"][0]
             self.assertEqual(entry["faults"][0]["kind"], "close-without-response")
             self.assertEqual(entry["wire"], "close-without-response")
+            self.assertEqual(entry["status"], 0, "no HTTP response reached the client")
             with urllib.request.urlopen(srv.origin + "/__admin/rules", timeout=10) as r:
                 self.assertEqual(json.load(r)[0]["fired"], 1)
 
