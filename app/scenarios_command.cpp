@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "app/commands.hpp"
+#include "core/strings.hpp"
 #include "mockserver/scenario.hpp"
 
 namespace bh::app {
@@ -65,9 +66,7 @@ int list(const std::string& dir, std::ostream& out, std::ostream& err) {
       err << "INVALID  " << s.error().message() << "\n";
       continue;
     }
-    std::string reqs;
-    for (const auto& r : s->requirements)
-      reqs += (reqs.empty() ? "" : " ") + r;
+    const std::string reqs = join(s->requirements, " ");
     out << s->name << "\n  " << s->description << "\n  rules " << s->rules.size() << ", expect "
         << s->expect.outcome << ", requirements " << reqs
         << "\n  judge rules: " << s->expect.judge.size()

@@ -1,4 +1,5 @@
 #include "mockserver/fault_engine.hpp"
+#include "core/strings.hpp"
 
 #include "mockserver/faults/registry.hpp"
 #include "protocol/url.hpp"
@@ -97,11 +98,9 @@ Status FaultEngine::set_state(const std::string& state) {
       state_ = state;
       return Ok{};
     }
-  std::string list;
-  for (const auto& s : scenario_.states)
-    list += (list.empty() ? "" : ", ") + s;
   return make_error("state", "undeclared state",
-                    list.empty() ? "none: the scenario declares no states" : "one of: " + list,
+                    scenario_.states.empty() ? "none: the scenario declares no states"
+                                             : "one of: " + join(scenario_.states, ", "),
                     "\"" + state + "\"");
 }
 
@@ -117,19 +116,15 @@ nlohmann::ordered_json FaultEngine::rules_json() const {
 }
 
 std::string FaultEngine::swarm_report() const {
-  std::string on, off;
-  bool any = false;
-  for (const auto& slot : slots_) {
-    if (!slot.rule->swarm) continue;
-    any = true;
-    std::string& list = slot.enabled ? on : off;
-    list += (list.empty() ? "" : ", ") + slot.rule->id;
-  }
-  if (!any) return {};
+  std::vector<std::string> on, off;
+  for (const auto& slot : slots_)
+    if (slot.rule->swarm) (slot.enabled ? on : off).push_back(slot.rule->id);
+  if (on.empty() && off.empty()) return {};
   char p[32];
   std::snprintf(p, sizeof p, "%g", scenario_.swarm_probability);
   return "swarm (seed " + std::to_string(seed_) + ", p " + p +
-         "): on: " + (on.empty() ? "none" : on) + "; off: " + (off.empty() ? "none" : off);
+         "): on: " + (on.empty() ? "none" : join(on, ", ")) +
+         "; off: " + (off.empty() ? "none" : join(off, ", "));
 }
 
 }  // namespace bh::mockserver

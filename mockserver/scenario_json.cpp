@@ -1,5 +1,6 @@
 // Scenario -> JSON (the file format, for the admin API and round trips), the built-in
 // scenarios (written in that format), and resolving a --scenario argument.
+#include "core/strings.hpp"
 #include "mockserver/faults/fault_kind.hpp"
 #include "mockserver/scenario.hpp"
 
@@ -137,11 +138,9 @@ std::vector<std::string> builtin_scenario_names() {
 Result<Scenario> builtin_scenario(const std::string& name) {
   if (name == "default") return parse_scenario_text(kDefault, "built-in:default");
   if (name == "demo") return parse_scenario_text(kDemo, "built-in:demo");
-  std::string names;
-  for (const auto& n : builtin_scenario_names())
-    names += (names.empty() ? "" : ", ") + n;
   return make_error("scenario", "no built-in scenario by that name",
-                    names + ", or a path to a scenario file", "\"" + name + "\"");
+                    join(builtin_scenario_names(), ", ") + ", or a path to a scenario file",
+                    "\"" + name + "\"");
 }
 
 Result<Scenario> resolve_scenario(const std::string& name_or_path) {

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/strings.hpp"
 #include "mockserver/faults/registry.hpp"
 #include "mockserver/scenario.hpp"
 #include "protocol/requirements.hpp"
@@ -114,10 +115,8 @@ class ObjectReader {
     auto v = string(key);
     if (!v) return fallback;
     if (std::find(choices.begin(), choices.end(), *v) == choices.end()) {
-      std::string list;
-      for (const auto& c : choices)
-        list += (list.empty() ? "" : ", ") + c;
-      fail(where(key), "not one of the choices", "one of: " + list, "\"" + *v + "\"");
+      fail(where(key), "not one of the choices", "one of: " + join(choices, ", "),
+           "\"" + *v + "\"");
     }
     return *v;
   }
@@ -125,10 +124,7 @@ class ObjectReader {
   void finish() const {
     for (const auto& [key, value] : j_.items())
       if (!seen_.contains(key)) {
-        std::string known;
-        for (const auto& k : seen_)
-          known += (known.empty() ? "" : ", ") + k;
-        fail(where(key), "unknown key", "one of: " + known);
+        fail(where(key), "unknown key", "one of: " + join(seen_, ", "));
       }
   }
 
@@ -153,12 +149,9 @@ void check_requirements(const std::vector<std::string>& ids, const ObjectReader&
 
 void check_state(const Scenario& s, const std::string& state, const std::string& where) {
   if (std::find(s.states.begin(), s.states.end(), state) == s.states.end()) {
-    std::string list;
-    for (const auto& st : s.states)
-      list += (list.empty() ? "" : ", ") + st;
     fail(where, "undeclared state",
          s.states.empty() ? "a state declared in the top-level \"states\" list (there is none)"
-                          : "one of the declared states: " + list,
+                          : "one of the declared states: " + join(s.states, ", "),
          "\"" + state + "\"");
   }
 }
@@ -272,11 +265,8 @@ Rule read_rule(const Json& j, const std::string& path, const std::string& source
     fail(r.where("fault") + "/kind", "unknown fault kind",
          "a kind listed by `bulkharness faults list`", "\"" + rule.kind + "\"");
   if (!endpoint_allowed(*kind, rule.match.endpoint)) {
-    std::string list;
-    for (const auto& e : kind->endpoints)
-      list += (list.empty() ? "" : ", ") + e;
     fail(r.where("match") + "/endpoint", "fault kind " + kind->id + " means nothing here",
-         "one of: " + list, "\"" + rule.match.endpoint + "\"");
+         "one of: " + join(kind->endpoints, ", "), "\"" + rule.match.endpoint + "\"");
   }
   auto params = check_params(*kind, fault, source + ": " + r.path("fault"));
   if (!params) throw LoadFailure{params.error()};

@@ -1,4 +1,5 @@
 #include "mockserver/faults/fault_kind.hpp"
+#include "core/strings.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -92,9 +93,7 @@ Result<nlohmann::ordered_json> check_value(const ParamSpec& p, const nlohmann::o
       if (!v.is_string()) return make_error(where, "wrong type", "a string", json_text(v));
       return v;
     case ParamType::kChoice: {
-      std::string list;
-      for (const auto& c : p.choices)
-        list += (list.empty() ? "" : ", ") + c;
+      const std::string list = join(p.choices, ", ");
       if (v.is_string())
         for (const auto& c : p.choices)
           if (v.get<std::string>() == c) return v;
@@ -118,11 +117,11 @@ Result<ParamValues> check_params(const FaultKind& kind, const nlohmann::ordered_
     for (const auto& p : kind.params)
       if (p.name == key) spec = &p;
     if (!spec) {
-      std::string names;
+      std::vector<std::string> names;
       for (const auto& p : kind.params)
-        names += (names.empty() ? "" : ", ") + p.name;
+        names.push_back(p.name);
       return make_error(where + "/" + key, "unknown parameter for fault kind " + kind.id,
-                        names.empty() ? "no parameters" : "one of: " + names);
+                        names.empty() ? "no parameters" : "one of: " + join(names, ", "));
     }
     auto checked = check_value(*spec, value, where + "/" + key);
     if (!checked) return checked.error();
