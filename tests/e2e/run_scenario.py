@@ -46,7 +46,7 @@ def resources_served(jobs):
     return sum(f["count"] for f in built[-1]["files"] if not f["error"])
 
 
-def replay(bulkharness, scenario_path, time_scale=None, timeout=120):
+def replay(bulkharness, scenario_path, time_scale=None, timeout=120, seed=None):
     scenario = json.loads(pathlib.Path(scenario_path).read_text())
     expect = scenario.get("expect", {})
     outcome = expect.get("outcome", "success")
@@ -54,6 +54,8 @@ def replay(bulkharness, scenario_path, time_scale=None, timeout=120):
     serve_args = ["--scenario", str(scenario_path)]
     if time_scale:
         serve_args += ["--time-scale", str(time_scale)]
+    if seed is not None:
+        serve_args += ["--seed", str(seed)]
     harness.BULKHARNESS = bulkharness
     with harness.Server(*serve_args) as server, harness.tempdir() as out:
         # The client's own backoff runs in real time (only the server is scaled): cap it so a
@@ -88,10 +90,24 @@ def main():
     p.add_argument("--scenario", required=True)
     p.add_argument("--time-scale", type=float)
     p.add_argument("--timeout", type=int, default=120, help="client deadline, seconds")
+    p.add_argument("--swarm-runs", type=int, default=3,
+                   help="a scenario with swarm rules is replayed this many times, seeds s, s+1, ...")
     a = p.parse_args()
+    scenario = json.loads(pathlib.Path(a.scenario).read_text())
+    runs = a.swarm_runs if any(r.get("swarm") for r in scenario.get("rules", [])) else 1
+    first_seed = scenario.get("seed", 1)
+    failed = 0
+    for k in range(runs):
+        seed = first_seed + k if runs > 1 else None
+        failed += report(a, seed)
+    return 1 if failed else 0
+
+
+def report(a, seed):
+    """One replay, printed; returns 1 when the expectation failed."""
     problems, code, stdout, stderr, rules, journal = replay(
-        os.path.abspath(a.bulkharness), a.scenario, a.time_scale, a.timeout)
-    name = pathlib.Path(a.scenario).stem
+        os.path.abspath(a.bulkharness), a.scenario, a.time_scale, a.timeout, seed)
+    name = pathlib.Path(a.scenario).stem + ("" if seed is None else f" (seed {seed})")
     for r in rules:
         print(f"  rule {r['id']:<32} {r['kind']:<30} matched {r['matched']:>4}  fired {r['fired']:>4}"
               + ("" if r["enabled"] else "  (swarm: off)"))
