@@ -10,40 +10,38 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// A manifest kind: every one answers status requests and is built from its parameters.
+FaultKind manifest_kind(std::string id, std::string summary, std::vector<std::string> reqs,
+                        std::vector<ParamSpec> params,
+                        std::function<FaultFn(const ParamValues&)> build) {
+  return {std::move(id), "manifest",        std::move(summary),       std::move(reqs),
+          {"status"},    std::move(params), fn_kind(std::move(build))};
+}
+
 // A kind that edits the manifest JSON in place.
 FaultKind json_kind(std::string id, std::string summary, std::vector<std::string> reqs,
                     std::vector<ParamSpec> params,
                     std::function<void(const ParamValues&, FaultContext&, Json&)> edit) {
-  return {std::move(id),
-          "manifest",
-          std::move(summary),
-          std::move(reqs),
-          {"status"},
-          std::move(params),
-          fn_kind([edit](const ParamValues& v) -> FaultFn {
-            return [v, edit](FaultContext& ctx, const Next& next) {
-              return with_json_body(ctx, next, [&](Json& j) { edit(v, ctx, j); });
-            };
-          })};
+  return manifest_kind(std::move(id), std::move(summary), std::move(reqs), std::move(params),
+                       [edit](const ParamValues& v) -> FaultFn {
+                         return [v, edit](FaultContext& ctx, const Next& next) {
+                           return with_json_body(ctx, next, [&](Json& j) { edit(v, ctx, j); });
+                         };
+                       });
 }
 
 // A kind that edits the manifest's raw text (after checking it is a 200 JSON manifest).
 FaultKind text_kind(std::string id, std::string summary, std::vector<std::string> reqs,
                     std::vector<ParamSpec> params,
                     std::function<void(const ParamValues&, std::string&)> edit) {
-  return {std::move(id),
-          "manifest",
-          std::move(summary),
-          std::move(reqs),
-          {"status"},
-          std::move(params),
-          fn_kind([edit](const ParamValues& v) -> FaultFn {
-            return [v, edit](FaultContext& ctx, const Next& next) {
-              protocol::Response r = with_json_body(ctx, next, [](Json&) {});
-              if (!ctx.declined) edit(v, r.body);
-              return r;
-            };
-          })};
+  return manifest_kind(std::move(id), std::move(summary), std::move(reqs), std::move(params),
+                       [edit](const ParamValues& v) -> FaultFn {
+                         return [v, edit](FaultContext& ctx, const Next& next) {
+                           protocol::Response r = with_json_body(ctx, next, [](Json&) {});
+                           if (!ctx.declined) edit(v, r.body);
+                           return r;
+                         };
+                       });
 }
 
 Json* first_output(Json& j) {
