@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "protocol/export_service.hpp"
+#include "protocol/media_range.hpp"
 #include "protocol/responses.hpp"
 #include "protocol/retry_after.hpp"
 #include "protocol/url.hpp"
@@ -18,17 +19,8 @@ namespace bh::protocol {
 namespace {
 
 bool accept_is_json(std::string_view accept) {
-  while (!accept.empty()) {
-    auto comma = accept.find(',');
-    std::string_view range = accept.substr(0, comma);
-    range = trim(range.substr(0, range.find(';')));  // media-range parameters (q=...) ignored
-    for (std::string_view ok : {"application/fhir+json", "application/json",
-                                "application/json+fhir", "application/*", "*/*"})
-      if (iequals(range, ok)) return true;
-    if (comma == std::string_view::npos) break;
-    accept.remove_prefix(comma + 1);
-  }
-  return false;
+  return accept_admits_any(accept,
+                           {"application/fhir+json", "application/json", "application/json+fhir"});
 }
 
 KickoffPolicy policy_for(const ServiceConfig& config, const DataSource& data) {
