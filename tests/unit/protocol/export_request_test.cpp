@@ -94,6 +94,22 @@ TEST(Kickoff, GetAndPostMeanTheSame) {
   EXPECT_EQ(g.rejections.size(), 2u);  // Medication and unknown
 }
 
+TEST(Kickoff, BodylessPostIsReadLikeAGet) {
+  // Policy: a POST with an empty body (as @medplum/cli sends) takes its parameters from the
+  // query; the client judge flags it under KO-04, the server does not refuse it.
+  Request bodyless = get("_type=Patient,Coverage", "/fhir/Patient/$export");
+  bodyless.method = "POST";
+  auto p = parse(bodyless, IgVersion::kV2_0_0, ExportLevel::kPatient);
+  EXPECT_EQ(p.types, (std::vector<std::string>{"Patient", "Coverage"}));
+  EXPECT_TRUE(p.rejections.empty());
+  // With a body, query parameters are still refused: two sources would be ambiguous.
+  Request both = post(build_parameters_body({{"_type", "Patient"}}));
+  both.target += "?_type=Coverage";
+  auto b = parse(both, IgVersion::kV2_0_0, ExportLevel::kPatient);
+  EXPECT_EQ(b.types, (std::vector<std::string>{"Patient"}));
+  ASSERT_EQ(b.rejections.size(), 1u);
+}
+
 RC_GTEST_PROP(KickoffProperty, GetAndPostAgreeOnAnyParameterMix, ()) {
   static const Pairs pool = {{"_type", "Patient"},
                              {"_type", "Coverage,Observation"},
