@@ -1,0 +1,113 @@
+// Where the client's token goes: on files that need it (DL-05), not on capability URLs (DL-06),
+// never to a redirect target on another host (DL-15), and never the rejected one again after a
+// 401 (AUTH-08).
+#include "mockserver/judge/rules.hpp"
+
+#include <map>
+
+namespace bh::judge {
+
+namespace {
+bool has_token(const Exchange& e) {
+  return !header(e, "Authorization").empty();
+}
+
+// Each listed file path with the requiresAccessToken of the manifest that listed it.
+std::map<std::string, bool> listed_token_needs(const Session& s) {
+  std::map<std::string, bool> out;
+  for (const auto& e : s.exchanges())
+    if (e.body.kind == BodyFacts::Kind::kManifest && e.body.requires_token)
+      for (const auto& file : e.body.files)
+        if (file.section != "link") out[url_path(file.url)] = *e.body.requires_token;
+  return out;
+}
+}  // namespace
+
+RuleResult rule_token_on_files(const Session& s, RuleResult r) {
+  Findings f;
+  bool token = false;
+  for (const auto& e : s.exchanges())
+    token = token || (e.endpoint == "kickoff" && has_token(e));
+  if (!token) {
+    f.skip("the client sent no token on its kick-off, so it was given none");
+    return f.finish(std::move(r), "", "nothing to judge");
+  }
+  const auto needs = listed_token_needs(s);
+  for (const auto& e : s.exchanges()) {
+    auto it = needs.find(e.target);
+    if (e.method != "GET" || it == needs.end() || !it->second) continue;
+    if (has_token(e))
+      f.pass(e, "Authorization on a file of a requiresAccessToken=true manifest", "sent");
+    else
+      f.violate(e, "Authorization on a file of a requiresAccessToken=true manifest", "absent");
+  }
+  return f.finish(std::move(r), "the token went with every file that needed it",
+                  "no file of a requiresAccessToken=true manifest was requested");
+}
+
+RuleResult rule_no_token_on_capability_urls(const Session& s, RuleResult r) {
+  // A SHALL NOT from 3.0.0; before it, sending the token anyway leaks it to wherever files
+  // live, which the harness reports as a warning.
+  Findings f(s.settings().ig_version >= protocol::IgVersion::kV3_0_0 ? Outcome::kFail
+                                                                     : Outcome::kWarn);
+  const auto needs = listed_token_needs(s);
+  for (const auto& e : s.exchanges()) {
+    auto it = needs.find(e.target);
+    if (e.method != "GET" || it == needs.end() || it->second) continue;
+    if (has_token(e))
+      f.violate(e, "no Authorization on a file of a requiresAccessToken=false manifest", "sent");
+    else
+      f.pass(e, "no Authorization on a file of a requiresAccessToken=false manifest", "absent");
+  }
+  return f.finish(std::move(r), "no token went to a capability URL",
+                  "no file of a requiresAccessToken=false manifest was requested");
+}
+
+RuleResult rule_no_token_to_redirect_host(const Session& s, RuleResult r) {
+  Findings f;
+  for (const auto& e : s.exchanges()) {
+    if (e.response != Response::kRedirect) continue;
+    const std::string location = rheader(e, "Location");
+    const std::string host = url_authority(location);
+    if (host.empty() || host == e.host) continue;  // same host: the token may follow
+    const std::string path = url_path(location);
+    const Exchange* followed = nullptr;
+    for (const auto& x : s.exchanges())
+      if (!followed && x.seq > e.seq && x.target == path && x.host == host) followed = &x;
+    if (!followed) {
+      f.skip("redirect #" + std::to_string(e.seq) + " was not followed");
+      continue;
+    }
+    const std::string expected = "no Authorization on the redirect to " + host;
+    if (has_token(*followed))
+      f.violate(*followed, expected, "sent (the token leaked to another host)");
+    else
+      f.pass(*followed, expected, "absent");
+  }
+  return f.finish(std::move(r), "no token followed a redirect to another host",
+                  "no redirect to another host was followed");
+}
+
+RuleResult rule_fresh_token_after_401(const Session& s, RuleResult r) {
+  Findings f;
+  for (const auto& e : s.exchanges()) {
+    if (e.response != Response::kUnauthorized) continue;
+    const Exchange* next = s.next(e);
+    const std::string expected = "after a 401, a new token or no retry";
+    if (!next) {
+      f.pass(e, expected, "the client did not retry");
+      continue;
+    }
+    const std::string before = header(e, "Authorization");
+    const std::string after = header(*next, "Authorization");
+    if (!after.empty() && after != before)
+      f.pass(e, expected, "#" + std::to_string(next->seq) + " carried a new token");
+    else
+      f.violate(e, expected,
+                "#" + std::to_string(next->seq) + " retried with " +
+                    (after.empty() ? "no token" : "the rejected token"));
+  }
+  return f.finish(std::move(r), "no rejected token was reused", "no request got 401");
+}
+
+}  // namespace bh::judge
