@@ -50,6 +50,8 @@ nlohmann::ordered_json to_json(const JournalEntry& e) {
     j["faults"] = faults;
   }
   if (!e.wire.empty()) j["wire"] = e.wire;
+  if (e.body.kind != judge::BodyFacts::Kind::kNone) j["body"] = judge::to_json(e.body);
+  if (e.incomplete) j["incomplete"] = true;
   return j;
 }
 

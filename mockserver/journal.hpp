@@ -4,7 +4,9 @@
 // a sequence number, the scenario-time offset from the server's start, the request line and
 // headers, the response status and headers, the endpoint class, the job (id and ordinal), every
 // fault rule that fired (rule id, kind, match number) and the wire action a connection fault
-// took. Its JSON is a pure function of the entries: with the same requests at the same instants
+// took, plus what the body told the client (judge::BodyFacts: manifest urls, issue codes) and
+// whether the body arrived whole (`incomplete` when a connection fault cut or mislabelled it).
+// Its JSON is a pure function of the entries: with the same requests at the same instants
 // it is byte for byte the same.
 #pragma once
 
@@ -17,6 +19,7 @@
 
 #include "core/time.hpp"
 #include "mockserver/fault_engine.hpp"
+#include "mockserver/judge/body_facts.hpp"
 #include "protocol/http.hpp"
 
 namespace bh::mockserver {
@@ -35,6 +38,8 @@ struct JournalEntry {
   std::uint64_t job_ordinal = 0;   // 0: no job
   std::vector<FiredFault> faults;  // empty when the service answered untouched
   std::string wire;                // the connection fault's action, if any
+  judge::BodyFacts body;           // what the body said (kind none when no response was sent)
+  bool incomplete = false;         // the body was cut short or its framing was broken
 
   // "throttle (rule storm, match 2); ..." for people, empty without faults.
   std::string faults_text() const;

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "mockserver/faults/fault_kind.hpp"
+#include "mockserver/judge/judge.hpp"
 #include "protocol/fhir_instant.hpp"
+#include "protocol/http_date.hpp"
 #include "protocol/responses.hpp"
 #include "protocol/url.hpp"
 
@@ -106,19 +108,36 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
   e.target = request.target;
   e.request_headers.assign(request.headers.begin(), request.headers.end());
   e.status = response.status;
-  e.response_headers.assign(response.headers.begin(), response.headers.end());
   e.endpoint = std::string(protocol::to_string(cls.endpoint));
   e.job_id = cls.job_id;
+  // A kick-off names the job it created, so the judge can follow it to its status URL.
+  if (cls.endpoint == protocol::Endpoint::kKickoff && rt_->service.jobs_created() > before)
+    e.job_id = rt_->service.job_id_for(rt_->service.jobs_created());
   e.job_ordinal = ordinal;
   e.faults = std::move(fired);
+  // RFC 9110 §6.6.1: an origin server with a clock sends Date. The judge needs it too: an
+  // HTTP-date Retry-After is a wait relative to it.
+  if (!response.headers.has("Date"))
+    response.headers.set(
+        "Date", protocol::format_http_date(
+                    std::chrono::floor<std::chrono::seconds>(config_.service.wire.to_wire(now))));
+  e.response_headers.assign(response.headers.begin(), response.headers.end());
+  e.body = judge::describe_body(response);
   if (response.wire) {
     using A = protocol::WirePlan::Action;
-    const A a = response.wire->action;
-    e.wire = std::string(protocol::to_string(a));
+    const protocol::WirePlan& w = *response.wire;
+    e.wire = std::string(protocol::to_string(w.action));
     // Nothing HTTP reached the client: say so rather than journal the answer it never saw.
-    if (a == A::kResetBeforeResponse || a == A::kCloseWithoutResponse ||
-        a == A::kGarbageThenClose || a == A::kNeverAnswer)
+    if (w.action == A::kResetBeforeResponse || w.action == A::kCloseWithoutResponse ||
+        w.action == A::kGarbageThenClose || w.action == A::kNeverAnswer) {
       e.status = 0;
+      e.body = {};
+    }
+    // A Content-Length that promises more than is sent leaves the client waiting for bytes that
+    // never come; one that promises less gives it a well-framed, truncated body (complete as
+    // far as HTTP goes: the damage is for its validation to find).
+    e.incomplete = w.action == A::kResetMidBody || w.action == A::kMalformedChunk ||
+                   w.content_length_delta > 0;
   }
   journal_.add(std::move(e));
   return response;
@@ -152,13 +171,14 @@ protocol::Response MockServer::admin(const protocol::Request& request, const std
   if (path == "/__admin/state" && (m == "GET" || m == "PUT")) return admin_state(request);
   if (path == "/__admin/rules" && m == "GET") return admin_json(200, rt_->engine.rules_json());
   if (path == "/__admin/jobs" && m == "GET") return admin_json(200, jobs_json(now));
+  if (path == "/__admin/verdict" && m == "GET") return admin_json(200, judge::to_json(verdict()));
   if (path == "/__admin/clock" && (m == "GET" || m == "POST"))
     return admin_clock(request, transport_now);
   return admin_json(
       404, {{"error", "unknown admin endpoint " + m + " " + path},
             {"expected",
              "GET journal, POST reset, GET|PUT scenario, GET|PUT state, GET rules, GET jobs, "
-             "GET|POST clock (all under /__admin/)"}});
+             "GET verdict, GET|POST clock (all under /__admin/)"}});
 }
 
 protocol::Response MockServer::admin_scenario(const protocol::Request& request) {
@@ -183,6 +203,16 @@ protocol::Response MockServer::admin_state(const protocol::Request& request) {
       return admin_error(400, set.error());
   }
   return admin_json(200, {{"state", rt_->engine.state()}, {"states", config_.scenario.states}});
+}
+
+judge::Verdict MockServer::verdict() const {
+  const Scenario& sc = config_.scenario;
+  judge::JudgeSettings settings{sc.name, sc.ig_version, config_.service.wire.factor,
+                                sc.expect.outcome, sc.expect.judge};
+  auto v = judge::judge_journal(journal_.to_json(), std::move(settings));
+  // The journal is ours: failing to read it back is a programmer error, not input.
+  BH_ASSERT(v.ok(), "the judge could not read the server's own journal");
+  return std::move(v).value();
 }
 
 protocol::Response MockServer::admin_clock(const protocol::Request& request,

@@ -16,6 +16,7 @@
 //   PUT  /__admin/state              {"state": "name"}: must be declared
 //   GET  /__admin/rules              each rule: kind, swarm on/off, matched, fired
 //   GET  /__admin/jobs               each job: ordinal, state, manifest files and counts
+//   GET  /__admin/verdict            the judge's verdict on the client so far (judge/judge.hpp)
 //   GET  /__admin/clock              {"now": instant, "frozen": bool, "offset_ms": n}
 //   POST /__admin/clock              {"advance": "30s"} and/or {"freeze": true|false}
 #pragma once
@@ -29,6 +30,7 @@
 #include "mockserver/dataset_source.hpp"
 #include "mockserver/fault_engine.hpp"
 #include "mockserver/journal.hpp"
+#include "mockserver/judge/verdict.hpp"
 #include "mockserver/scenario.hpp"
 #include "protocol/export_service.hpp"
 
@@ -51,6 +53,8 @@ class MockServer {
   protocol::Response handle(const protocol::Request& request, Instant now);
 
   const Journal& journal() const { return journal_; }
+  // The judge's verdict over the journal, with the running scenario's expectations.
+  judge::Verdict verdict() const;
   const protocol::ExportService& service() const;
   const Scenario& scenario() const { return config_.scenario; }
   const FaultEngine& engine() const;
