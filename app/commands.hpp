@@ -14,6 +14,8 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
 // `faults list [--json]`: the fault catalogue, from the registry.
 int faults_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // `scenarios validate FILE...`, `scenarios list [DIR]`, `scenarios schema`.
+// `judge --journal FILE [--scenario S] [--time-scale K] [--json]`: a saved journal's verdict.
+int judge_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int scenarios_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace bh::app

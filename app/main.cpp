@@ -16,12 +16,15 @@ commands:
            [--host 127.0.0.1] [--port 0] [--seed N] [--members N] [--members-per-file N]
            [--scenario default|demo|FILE] [--time-scale K] [--ig-version 2.0.0|1.0.1]
            [--max-active-jobs N] [--journal-capacity N] [--base-path /fhir]
-           [--clock real|manual]
+           [--clock real|manual] [--verdict-on-exit FILE]
+           the judge's verdict on the client: GET /__admin/verdict, and printed on exit
   export   run the reference client against any Bulk Data server
            --base-url URL --out DIR [--level system|patient|group:ID] [--type T,...]
            [--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]
            [--param NAME=VALUE]... [--ig-version V] [--bearer-token TOKEN]
            [--io-timeout S]
+  judge    the verdict on a saved journal: --journal FILE [--scenario NAME|FILE]
+           [--time-scale K] [--json]; exit 0 pass, 1 fail, 3 inconclusive
   faults   list [--json]: every fault kind, its parameters and requirement IDs
   scenarios  validate FILE... | list [DIR] | schema
   help     this text
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "serve") return bh::app::serve_command(args, std::cout, std::cerr);
+  if (command == "judge") return bh::app::judge_command(args, std::cout, std::cerr);
   if (command == "demo") return bh::app::demo_command(args, std::cout, std::cerr);
   if (command == "export") return bh::app::export_command(args, std::cout, std::cerr);
   if (command == "faults") return bh::app::faults_command(args, std::cout, std::cerr);

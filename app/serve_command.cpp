@@ -1,14 +1,35 @@
 // `bulkharness serve`: the mock Bulk Data server until SIGINT/SIGTERM.
 #include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "app/commands.hpp"
 #include "app/server_settings.hpp"
+#include "mockserver/judge/judge.hpp"
 
 namespace bh::app {
 
+namespace {
+// Written whole or not at all: a reader never sees half a verdict.
+Status write_verdict(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return make_error("--verdict-on-exit " + path, "cannot open for writing");
+    f << text << "\n";
+    if (!f.flush()) return make_error("--verdict-on-exit " + path, "write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return make_error("--verdict-on-exit " + path, "cannot rename the temporary file into place");
+  return Ok{};
+}
+}  // namespace
+
 int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  auto args = Args::parse(argv, server_flags(), {});
+  auto flags = server_flags();
+  flags.insert("--verdict-on-exit");
+  auto args = Args::parse(argv, flags, {});
   if (!args) {
     err << "bulkharness serve: " << args.error().message() << "\n";
     return 2;
@@ -17,6 +38,13 @@ int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::
   if (!settings) {
     err << "bulkharness serve: " << settings.error().message() << "\n";
     return 2;
+  }
+  const std::optional<std::string> verdict_path = args->get("--verdict-on-exit");
+  if (verdict_path) {  // fail now, not after an hour of serving, if the file cannot be written
+    if (auto st = write_verdict(*verdict_path, "{}"); !st) {
+      err << "bulkharness serve: " << st.error().message() << "\n";
+      return 2;
+    }
   }
   ServerRunner runner(*settings);
   auto base = runner.start();
@@ -40,6 +68,14 @@ int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::
   runner.run();
   out << "stopped after " << runner.server().journal().entries().size() << " journalled requests"
       << std::endl;
+  const judge::Verdict verdict = runner.server().verdict();
+  out << judge::to_text(verdict) << std::flush;
+  if (verdict_path) {
+    if (auto st = write_verdict(*verdict_path, judge::to_json(verdict).dump(2)); !st) {
+      err << "bulkharness serve: " << st.error().message() << "\n";
+      return 1;
+    }
+  }
   return 0;
 }
 
