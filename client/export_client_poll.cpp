@@ -100,8 +100,9 @@ void ExportClient::on_poll_failure(const std::string& what, std::optional<Durati
     return;
   }
   log(now, what + " → " + budget_note(poll_));  // T17
-  finish(make_outcome(transport ? OutcomeKind::kTransportError : OutcomeKind::kFailed,
-                      "status polling " + budget_note(poll_) + "; last: " + what));
+  // The job may still be running on the server: walking away from it is a cancel (T36).
+  begin_stop(transport ? OutcomeKind::kTransportError : OutcomeKind::kFailed,
+             "status polling " + budget_note(poll_) + "; last: " + what, now);
 }
 
 void ExportClient::accept_manifest(InFlight& rec, Instant now) {
