@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/server_settings.hpp"
 #include "client/net/run_export.hpp"
+#include "mockserver/judge/judge.hpp"
 
 namespace bh::app {
 
@@ -77,8 +78,12 @@ int demo_command(const std::vector<std::string>& argv, std::ostream& out, std::o
   runner.stop();
   server_thread.join();
   print_timeline(runner.server(), settings->time_scale, settings->base_path, out);
+  // The judged result: not just "did the files arrive" but "did the client behave".
+  const judge::Verdict verdict = runner.server().verdict();
+  out << "\n" << judge::to_text(verdict);
   out << "\nClient exit status " << code << (code == 0 ? " (export complete)" : " (failed)")
-      << "; files in " << out_dir << "\n";
+      << "; judge: " << verdict.result() << "; files in " << out_dir << "\n";
+  if (code == 0 && verdict.result() != "pass") return 1;
   return code;
 }
 
