@@ -10,14 +10,8 @@ build="$(cd "$build" && pwd)"
 dest="$build/third_party/medplum"
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "install_medplum: installing Debian's nodejs and npm"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "install_medplum: need root to install nodejs and npm" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  source "$here/ci/lib.sh"
+  install_debian_packages nodejs npm
 fi
 
 mkdir -p "$dest"

@@ -16,6 +16,10 @@ import time
 import unittest
 import urllib.request
 
+# One reader of a process's first line, shared with the replay orchestrator.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "ci"))
+from replay import read_line  # noqa: E402
+
 BULKHARNESS = None  # set by main()
 
 
@@ -31,25 +35,6 @@ def main():
     args, rest = parse_args()
     BULKHARNESS = os.path.abspath(args.bulkharness)
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
-def read_line(proc, deadline_s):
-    """One line of proc.stdout within the deadline, or raise."""
-    end = time.monotonic() + deadline_s
-    buf = b""
-    while time.monotonic() < end:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.1)
-        if ready:
-            ch = os.read(proc.stdout.fileno(), 1)
-            if not ch:
-                break
-            if ch == b"\n":
-                return buf.decode()
-            buf += ch
-        elif proc.poll() is not None:
-            break
-    raise AssertionError(f"no line from {proc.args[0]} within {deadline_s}s (got {buf!r}); "
-                         f"exit={proc.poll()}, stderr={proc.stderr.read().decode()[-500:]!r}")
 
 
 class Server:
