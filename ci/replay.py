@@ -123,9 +123,12 @@ def read_line(proc, deadline_s):
             buf += ch
         elif proc.poll() is not None:
             break
-    err = proc.stderr.read().decode(errors="replace") if proc.poll() is not None else ""
-    raise RuntimeError(f"the server printed no base URL within {deadline_s}s "
-                       f"(got {buf!r}, exit {proc.poll()}): {err[-500:]}")
+    if proc.poll() is not None:
+        err = proc.stderr.read().decode(errors="replace").strip()
+        raise RuntimeError(f"{os.path.basename(proc.args[0])} exited ({proc.returncode}) before "
+                           f"its first line: {err[-800:]}")
+    raise RuntimeError(f"{os.path.basename(proc.args[0])} printed no first line within "
+                       f"{deadline_s}s (got {buf!r})")
 
 
 def stop(proc, grace=10):
@@ -187,13 +190,17 @@ def resources_served(jobs):
 
 def replay(opts, path, seed):
     """One scenario (one seed): a result dict."""
-    scenario = json.loads(path.read_text())
-    expect = scenario.get("expect", {})
-    outcome = expect.get("outcome", "success")
     name = path.stem + ("" if seed is None else f"@seed{seed}")
-    result = {"name": name, "scenario": scenario.get("id", path.stem), "file": str(path),
+    scenario = read_scenario(path)
+    expect = scenario.get("expect", {}) if isinstance(scenario, dict) else {}
+    outcome = expect.get("outcome", "success")
+    result = {"name": name, "scenario": path.stem, "file": str(path),
               "seed": seed, "expected_outcome": outcome, "problems": [], "verdict": None,
               "exit": None, "seconds": 0.0, "client_log": ""}
+    if not isinstance(scenario, dict):
+        result["problems"].append(f"{path}: {scenario}")
+        return result
+    result["scenario"] = scenario.get("id", path.stem)
     with tempfile.TemporaryDirectory(prefix="bh-replay-") as tmp:
         out_dir = os.path.join(tmp, "out")
         os.mkdir(out_dir)
@@ -223,7 +230,7 @@ def replay(opts, path, seed):
                 judge(result, opts, expect, outcome, admin(origin, "verdict"),
                       admin(origin, "rules"), admin(origin, "jobs"), out_dir)
         except (RuntimeError, OSError, urllib.error.URLError, json.JSONDecodeError) as e:
-            result["problems"].append(f"harness error: {e}")
+            result["problems"].append(f"replay: {e}")
         finally:
             stop(server)
             server.stdout.close()
@@ -264,9 +271,21 @@ def judge(result, opts, expect, outcome, verdict, rules, jobs, out_dir):
             problems.append(f"the client wrote {got} resources, expected {want}")
 
 
+def read_scenario(path):
+    """The scenario's JSON object, or a string saying why it is not one (the server, which
+    validates it fully, names anything else wrong when it refuses to start)."""
+    try:
+        scenario = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        return f"not a readable JSON scenario file: {e}"
+    return scenario if isinstance(scenario, dict) else "not a JSON object"
+
+
 def runs_for(path, swarm_runs):
-    scenario = json.loads(path.read_text())
-    if swarm_runs > 1 and any(r.get("swarm") for r in scenario.get("rules", [])):
+    scenario = read_scenario(path)
+    rules = scenario.get("rules", []) if isinstance(scenario, dict) else []
+    if swarm_runs > 1 and isinstance(rules, list) and any(
+            isinstance(r, dict) and r.get("swarm") for r in rules):
         first = scenario.get("seed", 1)
         return [first + k for k in range(swarm_runs)]
     return [None]

@@ -87,7 +87,7 @@ const std::vector<JudgeRule>& judge_rules() {
        rule_token_on_files},
       {"no-token-on-capability-urls",
        {"DL-06"},
-       "SHALL NOT (3.0.0+)",
+       "SHALL NOT (3.0.0+); policy before",
        "no token on files that do not require it",
        rule_no_token_on_capability_urls},
       {"no-token-to-redirect-host",

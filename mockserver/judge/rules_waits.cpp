@@ -39,7 +39,7 @@ std::string advice_text(const RetryAdvice& a) {
 }
 
 constexpr Duration kRetryFloor = millis(100);     // ST-02: no retry sooner than this
-constexpr Duration kThrottleFloor = millis(500);  // ST-05: after a 429
+constexpr Duration kThrottleFloor = millis(500);  // ST-05: after a 429 without Retry-After
 constexpr std::size_t kStreakForGrowth = 4;       // gaps in a row before "fixed rate" is judged
 constexpr double kGrowth = 1.25;                  // the largest gap vs the smallest
 // Equal waits this long are a backoff at its cap, not a fixed-rate poll.
@@ -136,9 +136,10 @@ RuleResult rule_no_hammer_after_429(const Session& s, RuleResult r) {
     if (e.response != Response::kThrottled) continue;
     const Exchange* next = s.next(e);
     if (!next) continue;
+    // The server's own word wins: a valid Retry-After (even 0) is the wait; without one, a
+    // 429 still means "slow down", so an immediate retry is hammering.
     const RetryAdvice a = retry_advice(e);
-    Duration need = kThrottleFloor;
-    if (a.kind == RetryAdvice::Kind::kValid) need = std::max(need, a.wait);
+    const Duration need = a.kind == RetryAdvice::Kind::kValid ? a.wait : kThrottleFloor;
     const Duration gap = s.gap_wire(e, *next);
     const std::string expected =
         "next attempt after at least " + seconds_text(need) + " (429 with " + advice_text(a) + ")";

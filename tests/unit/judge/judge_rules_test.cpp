@@ -144,6 +144,12 @@ TEST(JudgeRules, NoHammeringAfter429) {
   JournalBuilder ok;
   ok.kickoff(0).poll(100, 429, {}).poll(1200);
   EXPECT_EQ(outcome(ok, "no-hammering-after-429"), kPass);
+  JournalBuilder told;  // the server's Retry-After wins over the floor, both ways
+  told.kickoff(0).poll(100, 429, {{"Retry-After", "0"}}).poll(150);
+  EXPECT_EQ(outcome(told, "no-hammering-after-429"), kPass);
+  JournalBuilder early;
+  early.kickoff(0).poll(100, 429, {{"Retry-After", "3"}}).poll(1200);
+  EXPECT_EQ(outcome(early, "no-hammering-after-429"), kFail);
 }
 
 TEST(JudgeRules, TransientFailuresAreRetriedOrGivenUpOnlyAfterSeveral) {
@@ -271,7 +277,7 @@ TEST(JudgeRules, TokenGoesWhereItMustAndNowhereElse) {
   leaked.kickoff(0, kick)
       .manifest(100, {"/fhir/f/1.ndjson"}, false)
       .file(200, "/fhir/f/1.ndjson", 200, auth);
-  EXPECT_EQ(outcome(leaked, "no-token-on-capability-urls"), Outcome::kWarn);  // 2.0.0: advisory
+  EXPECT_EQ(outcome(leaked, "no-token-on-capability-urls"), kFail);  // 2.0.0 too: policy
   EXPECT_EQ(outcome(leaked, "no-token-on-capability-urls",
                     settings("success", protocol::IgVersion::kV3_0_0)),
             kFail);
