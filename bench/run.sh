@@ -4,3 +4,4 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/ci/setup.sh" "$here/build" >/dev/null
 python3 "$here/bench/export_throughput.py" "$@"
+python3 "$here/bench/judge_speed.py"

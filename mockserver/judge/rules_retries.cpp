@@ -2,6 +2,8 @@
 // bounded (ST-12/ERR-05: a client that never gives up turns a broken server into a flood).
 #include "mockserver/judge/rules.hpp"
 
+#include <algorithm>
+
 namespace bh::judge {
 
 namespace {
@@ -32,6 +34,9 @@ constexpr std::size_t kMaxInARow = 50;   // retrying more than this in a row is 
 RuleResult rule_transient_retried(const Session& s, RuleResult r) {
   Findings f;
   const auto& all = s.exchanges();
+  std::vector<std::size_t> finals;  // indexes of final answers, to keep this linear in a storm
+  for (std::size_t k = 0; k < all.size(); ++k)
+    if (final_answer(all[k])) finals.push_back(k);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const Exchange& e = all[i];
     if (!transient(e) || e.endpoint == "delete" || e.endpoint == "other") continue;
@@ -42,11 +47,9 @@ RuleResult rule_transient_retried(const Session& s, RuleResult r) {
       continue;
     }
     // The client stopped on this chain. Fine if something else ended the export...
-    bool stopped_elsewhere = false;
-    for (std::size_t k = i + 1; k < all.size() && !stopped_elsewhere; ++k)
-      stopped_elsewhere = final_answer(all[k]);
-    for (std::size_t k = 0; k < i && !stopped_elsewhere; ++k)
-      stopped_elsewhere = final_answer(all[k]) && all[k].chain != e.chain;
+    const bool stopped_elsewhere = std::any_of(finals.begin(), finals.end(), [&](std::size_t k) {
+      return k > i || all[k].chain != e.chain;
+    });
     if (stopped_elsewhere) {
       f.skip("the export had already met a final error");
       continue;
