@@ -19,7 +19,7 @@ mkdir -p reports
 set +e
 python3 "$here/ci/replay.py" --bulkharness "$here/build/app/bulkharness" \
   --client "$here/ci/clients/medplum-export.sh {base_url} {out_dir} {timeout}" \
-  --timeout 60 --jobs "$(( $(nproc) * 4 ))" \
+  --timeout 30 --jobs "$(( $(nproc) * 4 ))" \
   --junit reports/medplum.junit.xml --json reports/medplum.json >reports/medplum.txt 2>&1
 status=$?
 set -e
