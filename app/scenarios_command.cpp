@@ -69,8 +69,8 @@ int list(const std::string& dir, std::ostream& out, std::ostream& err) {
     const std::string reqs = join(s->requirements, " ");
     out << s->name << "\n  " << s->description << "\n  rules " << s->rules.size() << ", expect "
         << s->expect.outcome << ", requirements " << reqs
-        << "\n  judge rules: " << s->expect.judge.size()
-        << " named (evaluated once the client judge exists: issue 4)\n";
+        << "\n  judge: " << (s->expect.judge.empty() ? "-" : join(s->expect.judge, " "))
+        << " (a verdict lists those no judge rule confirmed; docs/judge.md)\n";
   }
   return bad ? 1 : 0;
 }

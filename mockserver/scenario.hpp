@@ -49,7 +49,7 @@ struct Expectation {
   std::string outcome = "success";         // one of outcome_names()
   bool all_resources = true;               // success: every resource of the manifest arrived
   std::optional<std::uint64_t> resources;  // success: exactly this many
-  std::vector<std::string> judge;          // requirement IDs the judge checks (issue 4)
+  std::vector<std::string> judge;          // requirement IDs the scenario exercises (judge)
   std::string note;                        // why a correct client ends this way
   // Whether a correct client makes at least one rule fire (false: e.g. strict header checks a
   // conformant client passes). Replays fail when it is true and nothing fired.
