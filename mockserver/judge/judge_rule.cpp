@@ -65,6 +65,10 @@ std::string rheader(const Exchange& e, std::string_view name) {
   return std::string(e.response_headers.get(name).value_or(""));
 }
 
+std::string at_text(const Exchange& e) {
+  return "#" + std::to_string(e.seq) + " " + e.method + " " + e.target;
+}
+
 std::string seconds_text(Duration d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", to_seconds(d));

@@ -55,6 +55,7 @@ class Findings {
 std::string header(const Exchange& e, std::string_view name);   // request header, "" if absent
 std::string rheader(const Exchange& e, std::string_view name);  // response header
 std::string seconds_text(Duration d);                           // "1.25 s"
+std::string at_text(const Exchange& e);                         // "#7 GET /fhir/..."
 
 // What a response's Retry-After told the client, in wire time.
 struct RetryAdvice {

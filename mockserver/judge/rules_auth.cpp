@@ -23,6 +23,26 @@ std::map<std::string, bool> listed_token_needs(const Session& s) {
 }
 }  // namespace
 
+namespace {
+// DL-05 and DL-06 are one check with opposite wants: every GET of a file listed by a manifest
+// whose requiresAccessToken is `required` must carry a token exactly when `required` is true.
+void judge_listed_files(const Session& s, bool required, Findings& f) {
+  const auto needs = listed_token_needs(s);
+  const std::string expected =
+      std::string(required ? "Authorization" : "no Authorization") +
+      " on a file of a requiresAccessToken=" + (required ? "true" : "false") + " manifest";
+  for (const auto& e : s.exchanges()) {
+    auto it = needs.find(e.target);
+    if (e.method != "GET" || it == needs.end() || it->second != required) continue;
+    const bool sent = has_token(e);
+    if (sent == required)
+      f.pass(e, expected, sent ? "sent" : "absent");
+    else
+      f.violate(e, expected, sent ? "sent" : "absent");
+  }
+}
+}  // namespace
+
 RuleResult rule_token_on_files(const Session& s, RuleResult r) {
   Findings f;
   bool token = false;
@@ -32,15 +52,7 @@ RuleResult rule_token_on_files(const Session& s, RuleResult r) {
     f.skip("the client sent no token on its kick-off, so it was given none");
     return f.finish(std::move(r), "", "nothing to judge");
   }
-  const auto needs = listed_token_needs(s);
-  for (const auto& e : s.exchanges()) {
-    auto it = needs.find(e.target);
-    if (e.method != "GET" || it == needs.end() || !it->second) continue;
-    if (has_token(e))
-      f.pass(e, "Authorization on a file of a requiresAccessToken=true manifest", "sent");
-    else
-      f.violate(e, "Authorization on a file of a requiresAccessToken=true manifest", "absent");
-  }
+  judge_listed_files(s, true, f);
   return f.finish(std::move(r), "the token went with every file that needed it",
                   "no file of a requiresAccessToken=true manifest was requested");
 }
@@ -50,15 +62,7 @@ RuleResult rule_no_token_on_capability_urls(const Session& s, RuleResult r) {
   // it (least privilege: a token sent where none is needed leaks to wherever the files live;
   // Inferno, too, sends one only when requiresAccessToken is true).
   Findings f;
-  const auto needs = listed_token_needs(s);
-  for (const auto& e : s.exchanges()) {
-    auto it = needs.find(e.target);
-    if (e.method != "GET" || it == needs.end() || it->second) continue;
-    if (has_token(e))
-      f.violate(e, "no Authorization on a file of a requiresAccessToken=false manifest", "sent");
-    else
-      f.pass(e, "no Authorization on a file of a requiresAccessToken=false manifest", "absent");
-  }
+  judge_listed_files(s, false, f);
   return f.finish(std::move(r), "no token went to a capability URL",
                   "no file of a requiresAccessToken=false manifest was requested");
 }

@@ -85,8 +85,7 @@ RuleResult rule_fatal_stops(const Session& s, RuleResult r) {
     while (next && kickoff_final && next->target != e.target)
       next = s.next(*next);
     if (next)
-      f.violate(e, expected,
-                "#" + std::to_string(next->seq) + " " + next->method + " " + next->target);
+      f.violate(e, expected, at_text(*next));
     else
       f.pass(e, expected, "the client stopped");
   }

@@ -15,10 +15,6 @@ bool is_get_status(const Exchange& e) {
   return e.endpoint == "status" && e.method == "GET";
 }
 
-std::string at_text(const Exchange& e) {
-  return "#" + std::to_string(e.seq) + " " + e.method + " " + e.target;
-}
-
 // The client had reason to think its links expired: a file answered 403/404/410, or the
 // manifest's Expires passed (wire time, measured against the response's Date).
 bool expiry_signal(const Session& s, const Exchange& manifest, std::size_t from, std::size_t to,
