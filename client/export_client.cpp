@@ -232,9 +232,11 @@ void ExportClient::settle_transport_error(InFlight rec, const std::string& messa
     case RequestKind::kPoll:
       poll_.in_flight = false;
       last_status_response_ = now;
+      mark(Transition::kT16);  // a timeout or reset (ST-12)
+      last_poll_throttled_ = false;
       on_poll_failure("poll " + std::to_string(rec.number) + ": " + what, std::nullopt, true, now);
       break;
-    case RequestKind::kRefresh: {
+    case RequestKind::kRefresh: {  // retried unless the budget is out (then T29, per file)
       refresh_.in_flight = false;
       last_status_response_ = now;
       if (schedule_retry(refresh_, now, std::nullopt)) {
@@ -251,7 +253,7 @@ void ExportClient::settle_transport_error(InFlight rec, const std::string& messa
       retry_file(f, what, std::nullopt, now);
       break;
     }
-    case RequestKind::kDelete:
+    case RequestKind::kDelete:  // no row (T38 names error answers only): not counted
       on_delete_failure("DELETE (" + delete_reason_ + "): " + what, std::nullopt, now);
       break;
   }

@@ -22,6 +22,8 @@
 //     DELETE (DEL-01, T36) whose answer is awaited at most delete_grace; afterwards it gets one
 //     only when release_after_download is set. The outcome is then Cancelled / TimedOut.
 //   * Options must pass validate_options (a programmer error otherwise: asserted).
+//   * transitions() counts the §2.2 transitions taken, one per occurrence (client/transition.hpp
+//     and the mark() calls say which event is which); counting never changes behaviour.
 // Policies where the spec is open (recorded again next to the code that applies them):
 //   * 202 without Content-Location, or a relative one: Rejected (KO-11), never resolved.
 //   * A 2xx other than 202 on kick-off: Rejected (not the async pattern).
@@ -55,6 +57,7 @@
 #include "client/output_sink.hpp"
 #include "client/request_factory.hpp"
 #include "client/retry_chain.hpp"
+#include "client/transition.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/url.hpp"
 
@@ -85,6 +88,7 @@ class ExportClient {
   const std::optional<protocol::Url>& status_url() const { return status_url_; }
   const std::optional<std::string>& progress() const { return progress_; }
   const ClientOptions& options() const { return opts_; }
+  const TransitionCounts& transitions() const { return transitions_; }
 
  private:
   enum class Phase { kKickoff, kPolling, kDownloading, kDeleting, kFinished };
@@ -119,6 +123,7 @@ class ExportClient {
   Outcome make_outcome(OutcomeKind kind, std::string message) const;
   void log(Instant at, std::string text);
   void touch(Instant now);
+  void mark(Transition t) { ++transitions_[number(t)]; }
 
   // export_client_kickoff.cpp (S2, S3: T02, T05-T09).
   Action send_kickoff(Instant now);
@@ -193,6 +198,8 @@ class ExportClient {
 
   Outcome outcome_;
   std::vector<ClientEvent> events_;
+  TransitionCounts transitions_{};
+  bool last_poll_throttled_ = false;  // for counting T15 only: the previous status answer was 429
   EventCallback on_event_;
 };
 

@@ -102,6 +102,9 @@ void ExportClient::on_file_response(InFlight& rec, Instant now) {
   const int status = rec.status;
   const std::string tag = "download " + f.report.name + ": " + std::to_string(status);
   if (status == 200 && f.receiver) {  // T24
+    // Counted for every complete 200 body: content that then fails validation is still a file
+    // fetched, and the client moves on to the next one as T24 says.
+    mark(Transition::kT24);
     const auto got = f.receiver->finish(f.count);
     f.receiver.reset();
     f.report.fetched = true;
@@ -118,7 +121,7 @@ void ExportClient::on_file_response(InFlight& rec, Instant now) {
                  std::to_string(got.bytes) + " bytes");
     return;
   }
-  if (is_redirect(status)) {
+  if (is_redirect(status)) {  // DL-15 hops have no row in §2.2: not counted
     on_file_redirect(f, rec, now);
     return;
   }
@@ -134,7 +137,7 @@ void ExportClient::on_file_response(InFlight& rec, Instant now) {
     return;
   }
   // Anything else is final for this file: a 404 before Expires means the server advertised a
-  // file it cannot serve (MF-12), and retrying would only hide that.
+  // file it cannot serve (MF-12), and retrying would only hide that. No row: not counted.
   fail_file(f, FileFailure::kDownload,
             "answered " + std::to_string(status) + " (" + verdict.detail + "); expected 200", now);
 }
@@ -174,7 +177,8 @@ void ExportClient::on_file_redirect(FileDownload& f, const InFlight& rec, Instan
 
 void ExportClient::retry_file(FileDownload& f, const std::string& what,
                               std::optional<Duration> retry_after, Instant now) {
-  f.receiver.reset();  // the file is rewritten from scratch on the next attempt
+  mark(Transition::kT26);  // also the last failure, whose budget ran out (T26: then S10)
+  f.receiver.reset();      // the file is rewritten from scratch on the next attempt
   if (auto wait = schedule_retry(f.chain, now, retry_after)) {
     reset_attempt(f);
     log(now, what + " → retry in " + format_seconds(*wait));
@@ -227,6 +231,7 @@ void ExportClient::complete_downloads(Instant now) {
   Outcome verdict = downloads_outcome();
   const bool all_fetched =
       std::all_of(files_.begin(), files_.end(), [](const auto& f) { return f.report.fetched; });
+  if (all_fetched) mark(Transition::kT33);  // a file given up on ended in S10 or S21 instead
   // Policy: release (T34) only when every file arrived; after a failed download the server's
   // copy is what a re-run would fetch.
   if (opts_.release_after_download && all_fetched) {

@@ -5,6 +5,19 @@
 
 namespace bh::client {
 
+namespace {
+
+// For counting only. T06 is the server's protocol violation; a well-formed https status URL
+// that this client cannot use (https_supported false) is the client's own limit, and the table
+// has no row for it.
+bool unusable_https_location(const protocol::Headers& h, bool https_supported) {
+  if (https_supported || h.get_all("Content-Location").size() != 1) return false;
+  const auto url = protocol::parse_url(protocol::trim(*h.get("Content-Location")));
+  return url && url->scheme == "https";
+}
+
+}  // namespace
+
 Action ExportClient::send_kickoff(Instant now) {
   auto built = build_kickoff(opts_);
   if (!built) {  // validate_options accepted the base URL, so this cannot happen; stay honest
@@ -18,7 +31,11 @@ Action ExportClient::send_kickoff(Instant now) {
     line += " [warning: IG 4.0.0 removed GET kick-off (KO-03); use POST]";
   log(now, std::move(line));
   Action action = issue(RequestKind::kKickoff, std::move(*built), 0, 0);
-  if (std::holds_alternative<Send>(action)) kickoff_.in_flight = true;
+  if (std::holds_alternative<Send>(action)) {
+    kickoff_.in_flight = true;
+    // The first send leaves S0 (T02); every later one is a deferred kick-off's timer (T08).
+    mark(kickoff_.attempts == 1 ? Transition::kT02 : Transition::kT08);
+  }
   return action;
 }
 
@@ -51,6 +68,9 @@ void ExportClient::on_kickoff_response(InFlight& rec, Instant now) {
     awaiting_kickoff_ = false;
     if (status == 202) {
       if (auto url = read_content_location(rec.headers)) {
+        // The job exists (T05) and is cancelled next (T36). Any other late answer leaves no job
+        // and ends the run with the stop's verdict, which no row of the table describes.
+        mark(Transition::kT05);
         status_url_ = *url;
         log(now, "kick-off 202 arrived after the stop; cancelling job " + url->str());
         return;
@@ -62,9 +82,11 @@ void ExportClient::on_kickoff_response(InFlight& rec, Instant now) {
   if (status == 202) {
     auto url = read_content_location(rec.headers);
     if (!url) {
+      if (!unusable_https_location(rec.headers, opts_.https_supported)) mark(Transition::kT06);
       finish(make_outcome(OutcomeKind::kRejected, "protocol violation: " + url.error().message()));
       return;
     }
+    mark(Transition::kT05);
     status_url_ = *url;
     phase_ = Phase::kPolling;
     const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);
@@ -76,6 +98,7 @@ void ExportClient::on_kickoff_response(InFlight& rec, Instant now) {
         "kick-off 202 → status URL " + url->str() + " → first poll in " + format_seconds(wait));
     return;
   }
+  // Neither a 2xx other than 202 nor a 3xx has a row in §2.2, so neither is counted.
   if (status >= 200 && status < 300) {
     finish(make_outcome(OutcomeKind::kRejected,
                         "kick-off answered " + std::to_string(status) +
@@ -92,6 +115,9 @@ void ExportClient::on_kickoff_response(InFlight& rec, Instant now) {
   const auto verdict = classify_error(status, rec.headers, rec.body);
   const std::string what = std::to_string(status) + " " + verdict.detail;
   if (verdict.cls == ErrorClass::kFatal) {
+    // T09, also for the fatal answers without an OperationOutcome (4xx without body, non-FHIR
+    // body, 401 with no token flow): all of them are S4 REJECTED, and no other row fits.
+    mark(Transition::kT09);
     log(now, "kick-off " + what);
     finish(make_outcome(OutcomeKind::kRejected, "kick-off refused: " + what));
     return;
@@ -108,6 +134,9 @@ void ExportClient::on_kickoff_failure(std::string what, std::optional<Duration> 
     finish(pending_);
     return;
   }
+  // T07 for every 429, transient error or network error; when the budget is used up the client
+  // goes on to S4, a step the table has no row for.
+  mark(Transition::kT07);
   if (auto wait = schedule_retry(kickoff_, now, retry_after)) {
     log(now, "kick-off " + what + " → retry in " + format_seconds(*wait));
     return;

@@ -35,7 +35,10 @@ Action ExportClient::send_poll(Instant now) {
   ++poll_.attempts;
   (void)now;
   Action action = issue(RequestKind::kPoll, build_status_get(*status_url_, opts_), 0, polls_);
-  if (std::holds_alternative<Send>(action)) poll_.in_flight = true;
+  if (std::holds_alternative<Send>(action)) {
+    poll_.in_flight = true;
+    mark(Transition::kT11);  // every poll, the first included, follows a wait in S5
+  }
   return action;
 }
 
@@ -44,7 +47,12 @@ void ExportClient::on_poll_response(InFlight& rec, Instant now) {
   last_status_response_ = now;
   const int status = rec.status;
   const std::string tag = "poll " + std::to_string(rec.number) + ": " + std::to_string(status);
+  // T15 is a session ended while throttled: the answer after a 429 is a 404 or a fatal error.
+  // It is counted besides T21/T19, which describe the same answer from S6.
+  const bool after_throttle = last_poll_throttled_;
+  last_poll_throttled_ = false;
   if (status == 202) {  // T12: still running
+    mark(Transition::kT12);
     poll_.succeeded();
     std::string line = tag;
     if (auto p = rec.headers.get("X-Progress")) {
@@ -62,12 +70,15 @@ void ExportClient::on_poll_response(InFlight& rec, Instant now) {
     return;
   }
   if (status == 200) {  // T20
+    mark(Transition::kT20);
     poll_.succeeded();
     accept_manifest(rec, now);
     return;
   }
   if (status == 404 || status == 410) {
     // T21, open point 3: we never sent DELETE, so the job was purged, expired or is unknown.
+    mark(Transition::kT21);
+    if (after_throttle) mark(Transition::kT15);
     log(now, tag + " → job gone");
     finish(make_outcome(OutcomeKind::kGone,
                         "status URL " + status_url_->str() + " answered " + std::to_string(status) +
@@ -75,7 +86,7 @@ void ExportClient::on_poll_response(InFlight& rec, Instant now) {
                             "unknown"));
     return;
   }
-  if (status < 400) {
+  if (status < 400) {  // no row in §2.2: not counted
     log(now, tag + " → unexpected");
     finish(make_outcome(OutcomeKind::kFailed, "status request answered " + std::to_string(status) +
                                                   "; expected 202 (running) or 200 (complete)"));
@@ -84,12 +95,20 @@ void ExportClient::on_poll_response(InFlight& rec, Instant now) {
   const auto verdict = classify_error(status, rec.headers, rec.body);
   const std::string what = tag + " " + verdict.detail;
   if (verdict.cls == ErrorClass::kFatal) {  // T19: the job failed (ST-11, ERR-07)
+    mark(Transition::kT19);
+    if (after_throttle) mark(Transition::kT15);
     log(now, what + " → job failed");
     finish(make_outcome(OutcomeKind::kFailed, "export job failed: status " +
                                                   std::to_string(status) + " " + verdict.detail));
     return;
   }
   const auto ra = read_retry_after(rec.headers, now, opts_.max_retry_after);  // T14 / T16
+  if (verdict.cls == ErrorClass::kThrottled) {
+    mark(Transition::kT14);
+    last_poll_throttled_ = true;
+  } else {
+    mark(Transition::kT16);
+  }
   on_poll_failure(what + (ra.note.empty() ? "" : " " + ra.note), ra.delay, false, now);
 }
 
@@ -99,7 +118,10 @@ void ExportClient::on_poll_failure(const std::string& what, std::optional<Durati
     log(now, what + " → retry in " + format_seconds(*wait));
     return;
   }
-  log(now, what + " → " + budget_note(poll_));  // T17
+  // T17, also when the last failure was a 429 (S8): the budget is the same. The DELETE that
+  // follows is counted as T36 when it is sent.
+  mark(Transition::kT17);
+  log(now, what + " → " + budget_note(poll_));
   // The job may still be running on the server: walking away from it is a cancel (T36).
   begin_stop(transport ? OutcomeKind::kTransportError : OutcomeKind::kFailed,
              "status polling " + budget_note(poll_) + "; last: " + what, now);
@@ -112,6 +134,7 @@ void ExportClient::accept_manifest(InFlight& rec, Instant now) {
                  std::string(rec.headers.get("Content-Type").value_or("missing")) +
                  ", expected application/json (MF-13)");
   if (rec.overflow) {
+    mark(Transition::kT22);  // a manifest cut off at the client's limit is unusable too
     finish(make_outcome(OutcomeKind::kManifestInvalid,
                         "manifest body exceeds " + std::to_string(opts_.max_status_body_bytes) +
                             " bytes (client limit max_status_body_bytes)"));
@@ -129,6 +152,7 @@ void ExportClient::accept_manifest(InFlight& rec, Instant now) {
     }
   }
   if (!check.usable()) {  // T22
+    mark(Transition::kT22);
     if (error_count > 5) errors += "; and " + std::to_string(error_count - 5) + " more";
     log(now, tag + " manifest unusable");
     finish(make_outcome(OutcomeKind::kManifestInvalid,
@@ -136,7 +160,8 @@ void ExportClient::accept_manifest(InFlight& rec, Instant now) {
                             ": " + (errors.empty() ? "no usable manifest" : errors)));
     return;
   }
-  manifest_ = *check.manifest;  // T23
+  mark(Transition::kT23);
+  manifest_ = *check.manifest;
   if (auto exp = rec.headers.get("Expires")) {
     if (auto t = protocol::parse_http_date(*exp, now)) {
       expires_ = *t;

@@ -16,10 +16,12 @@ namespace bh::client {
 void ExportClient::links_expired(FileDownload& f, int status, Instant now) {
   const std::string what = "answered " + std::to_string(status) + " after Expires " +
                            protocol::format_http_date(*expires_);
+  mark(Transition::kT27);  // per file
   const bool can_refresh =
       opts_.ig_version >= protocol::IgVersion::kV3_0_0 &&
       (refresh_pending_ || refresh_.in_flight || refreshes_ < opts_.max_manifest_refreshes);
   if (!can_refresh) {
+    mark(Transition::kT29);  // per file given up, here and below
     fail_file(f, FileFailure::kGone, what + ": links expired (T27/T29)", now);
     return;
   }
@@ -71,6 +73,7 @@ void ExportClient::on_refresh_response(InFlight& rec, Instant now) {
     refresh_failed(tag + " with an unusable manifest", now);
     return;
   }
+  mark(Transition::kT28);  // once per refreshed manifest, however many links it renews
   const auto& m = *check.manifest;
   if (auto exp = rec.headers.get("Expires")) {
     if (auto t = protocol::parse_http_date(*exp, now)) expires_ = *t;
@@ -84,6 +87,7 @@ void ExportClient::on_refresh_response(InFlight& rec, Instant now) {
     auto url = f.list_index < list.size() ? protocol::parse_url(list[f.list_index].url)
                                           : protocol::parse_url("");
     if (!url) {
+      mark(Transition::kT29);
       fail_file(f, FileFailure::kGone, "links expired and the refreshed manifest has no URL for it",
                 now);
       continue;
@@ -100,9 +104,10 @@ void ExportClient::on_refresh_response(InFlight& rec, Instant now) {
 void ExportClient::refresh_failed(const std::string& why, Instant now) {
   refresh_pending_ = false;
   for (auto& f : files_) {
-    if (f.state == FileState::kAwaitingRefresh)
-      fail_file(f, FileFailure::kGone,
-                "links expired and fetching the manifest again failed: " + why, now);
+    if (f.state != FileState::kAwaitingRefresh) continue;
+    mark(Transition::kT29);
+    fail_file(f, FileFailure::kGone, "links expired and fetching the manifest again failed: " + why,
+              now);
   }
 }
 
