@@ -121,8 +121,12 @@ WireScript make_wire_script(const protocol::Response& response, bool chunked) {
   if (p.content_length_delta != 0) chunked = false;
   b.write(head_bytes(response, chunked, response.body.size(), p.content_length_delta));
   const bool cuts = p.action == Action::kResetMidBody || p.action == Action::kMalformedChunk;
-  const bool whole =
-      write_body(b, response.body, chunked, p, cuts ? p.after_bytes : response.body.size());
+  std::size_t cut = cuts ? p.after_bytes : response.body.size();
+  // "Mid body" is a promise (the journal marks the answer incomplete): a reset withholds at
+  // least the last byte, or a body shorter than after_bytes would arrive whole before the RST.
+  if (p.action == Action::kResetMidBody && !response.body.empty())
+    cut = std::min(cut, response.body.size() - 1);
+  const bool whole = write_body(b, response.body, chunked, p, cut);
   if (p.action == Action::kResetMidBody) {
     if (whole && chunked) b.write("0\r\n\r\n");
     b.end(Kind::kReset);

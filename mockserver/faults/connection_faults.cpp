@@ -61,7 +61,7 @@ void add_connection_faults(std::vector<FaultKind>& kinds) {
         p.hold = wire_duration(ctx, v.duration("hold"));
       }));
   kinds.push_back(connection_kind(
-      "reset-mid-body", "the headers and `after_bytes` of the body, then a reset",
+      "reset-mid-body", "the headers and `after_bytes` of the body (never all of it), then a reset",
       {{"after_bytes", ParamType::kInteger, 1024, "body bytes sent first", {}, 0, 1e12}},
       [](const ParamValues& v, FaultContext&, protocol::WirePlan& p) {
         p.action = Action::kResetMidBody;
