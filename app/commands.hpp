@@ -16,6 +16,8 @@ int faults_command(const std::vector<std::string>& args, std::ostream& out, std:
 // `scenarios validate FILE...`, `scenarios list [DIR]`, `scenarios schema`.
 // `judge --journal FILE [--scenario S] [--time-scale K] [--json]`: a saved journal's verdict.
 int judge_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `sim [--seed N] [--runs K] [--scenario F] [--swarm] [--mutant M] [--coverage] [--json]`.
+int sim_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int scenarios_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace bh::app

@@ -25,6 +25,11 @@ commands:
            [--io-timeout S]
   judge    the verdict on a saved journal: --journal FILE [--scenario NAME|FILE]
            [--time-scale K] [--json]; exit 0 pass, 1 fail, 3 inconclusive
+  sim      deterministic simulation: client and server in one thread on virtual time
+           [--seed N] [--runs K] [--scenario NAME|FILE] [--swarm] [--max-rules N]
+           [--mutant client-ignores-retry-after|server-ignores-delete] [--coverage]
+           [--judge|--no-judge] [--json] [--regressions DIR] [--no-shrink] [--verbose]
+           exit 0 no violation, 1 a violation (shrunk, written, reproduce line printed)
   faults   list [--json]: every fault kind, its parameters and requirement IDs
   scenarios  validate FILE... | list [DIR] | schema
   help     this text
@@ -44,10 +49,11 @@ int main(int argc, char** argv) {
   if (command == "judge") return bh::app::judge_command(args, std::cout, std::cerr);
   if (command == "demo") return bh::app::demo_command(args, std::cout, std::cerr);
   if (command == "export") return bh::app::export_command(args, std::cout, std::cerr);
+  if (command == "sim") return bh::app::sim_command(args, std::cout, std::cerr);
   if (command == "faults") return bh::app::faults_command(args, std::cout, std::cerr);
   if (command == "scenarios") return bh::app::scenarios_command(args, std::cout, std::cerr);
   std::cerr << "bulkharness: unknown command \"" << command
-            << "\": expected demo, serve, export, faults, scenarios or help\n"
+            << "\": expected demo, serve, export, judge, sim, faults, scenarios or help\n"
             << kUsage;
   return 2;
 }

@@ -60,6 +60,9 @@ class MockServer {
   const FaultEngine& engine() const;
   // The scenario time the server reasons in for a transport time `now`.
   Instant effective_now(Instant now) const;
+  // Off: requests bypass the fault rules (files faults already published are still served).
+  // The simulator's liveness phase: faults stop, the system must make progress again.
+  void set_faults_enabled(bool on) { faults_enabled_ = on; }
 
  private:
   struct Runtime;
@@ -78,6 +81,7 @@ class MockServer {
   Journal journal_;
   Duration offset_{};
   std::optional<Instant> frozen_at_;
+  bool faults_enabled_ = true;
 };
 
 }  // namespace bh::mockserver

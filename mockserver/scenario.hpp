@@ -54,6 +54,7 @@ struct Expectation {
   // Whether a correct client makes at least one rule fire (false: e.g. strict header checks a
   // conformant client passes). Replays fail when it is true and nothing fired.
   bool faults_fire = true;
+  bool stated = false;  // the file has an `expect` block (a generated regression may not)
 };
 
 struct Scenario {
@@ -71,7 +72,10 @@ struct Scenario {
   std::vector<Rule> rules;
   Expectation expect;
   std::vector<std::string> client_args;  // extra arguments for the reference client
-  std::string source = "built-in";       // where it was loaded from
+  // `bulkharness sim` only: the faults stop at this scenario time and the liveness phase
+  // begins ("sim": {"heal_after": "10m"}); serve ignores it. None: faults last the whole run.
+  std::optional<Duration> heal_after;
+  std::string source = "built-in";  // where it was loaded from
 };
 
 Result<Scenario> parse_scenario(const nlohmann::ordered_json& json, const std::string& source);

@@ -126,8 +126,9 @@ nlohmann::ordered_json scenario_to_json(const Scenario& s) {
   expect["judge"] = s.expect.judge;
   if (!s.expect.note.empty()) expect["note"] = s.expect.note;
   if (!s.expect.faults_fire) expect["faults_fire"] = false;
-  j["expect"] = expect;
+  if (s.expect.stated) j["expect"] = expect;  // a file without one stays without one
   if (!s.client_args.empty()) j["client_args"] = s.client_args;
+  if (s.heal_after) j["sim"] = {{"heal_after", format_duration_text(*s.heal_after)}};
   return j;
 }
 

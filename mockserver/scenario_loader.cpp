@@ -311,6 +311,7 @@ void read_expect(ObjectReader& top, Scenario& s) {
   const Json* j = top.get("expect");
   if (!j) return;
   ObjectReader r(*j, "/expect", top.source());
+  s.expect.stated = true;
   s.expect.outcome = r.choice("outcome", outcome_names(), "success");
   if (const Json* v = r.get("resources")) {
     if (v->is_string() && v->get<std::string>() == "all") {
@@ -384,6 +385,11 @@ Scenario read_scenario(const Json& j, const std::string& source) {
   }
   read_expect(r, s);
   s.client_args = r.strings("client_args");
+  if (const Json* sim = r.get("sim")) {
+    ObjectReader sr(*sim, "/sim", source);
+    s.heal_after = sr.duration("heal_after");
+    sr.finish();
+  }
   r.finish();
   return s;
 }

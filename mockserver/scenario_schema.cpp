@@ -151,7 +151,8 @@ nlohmann::ordered_json scenario_schema() {
             {"resources", {{"oneOf", {{{"const", "all"}}, {{"type", "integer"}, {"minimum", 0}}}}}},
             {"judge", req_list},
             {"note", {{"type", "string"}}}})},
-      {"client_args", {{"type", "array"}, {"items", {{"type", "string"}}}}}};
+      {"client_args", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+      {"sim", strict_object({{"heal_after", ref("duration")}})}};
   Json schema = {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
                  {"$id", "https://bulkharness.invalid/scenario.schema.json"},
                  {"title", "bulkharness scenario"},

@@ -1,10 +1,7 @@
 // client/net/http_transport: asynchronous HTTP/1.1 client over plain TCP for the export client.
 //
-// Contract: start() sends one request to an absolute http:// URL and reports its response through
-// the callbacks, always from the io_context (never from inside start()): on_head once, on_body for
-// each piece of the body as it arrives (never buffered whole; returning false stops reading and
-// closes the connection, after which nothing more is reported), then on_end; or on_error at any
-// point with a message naming the URL and what failed. https URLs fail with "https is not
+// Contract: client::Transport (client/transport.hpp) over real sockets: callbacks run from the
+// io_context; on_body returning false closes the connection. https URLs fail with "https is not
 // supported yet". Connections are kept alive and pooled per origin; a pooled connection that
 // turns out to be closed by the server is retried once on a fresh one for idempotent methods.
 // Every connect and every read/write has a timeout. Single-threaded: one io_context thread.
@@ -20,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "client/transport.hpp"
 #include "core/time.hpp"
 #include "protocol/http.hpp"
 
@@ -32,23 +30,19 @@ struct TransportOptions {
   std::uint32_t header_limit = 64 * 1024;
 };
 
-struct ResponseCallbacks {
-  std::function<void(int status, const protocol::Headers& headers)> on_head;
-  std::function<bool(std::string_view chunk)> on_body;
-  std::function<void()> on_end;
-  std::function<void(std::string message)> on_error;
-};
+using client::ResponseCallbacks;
 
 class Connection;
 
-class HttpTransport {
+class HttpTransport final : public Transport {
  public:
   HttpTransport(boost::asio::io_context& ioc, TransportOptions options = {});
   ~HttpTransport();
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
 
-  void start(const std::string& url, protocol::Request request, ResponseCallbacks callbacks);
+  void start(const std::string& url, protocol::Request request,
+             ResponseCallbacks callbacks) override;
   // Closes idle connections (in-flight exchanges end with errors or are dropped with the
   // io_context).
   void shutdown();

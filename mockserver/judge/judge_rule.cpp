@@ -80,10 +80,14 @@ Duration wait_tolerance(Duration wait) {
 }
 
 RetryAdvice retry_advice(const Exchange& e) {
-  RetryAdvice a;
   // Without a whole response the client cannot be held to what its headers said.
-  if (e.response == Response::kNone) return a;
-  const auto all = e.response_headers.get_all("Retry-After");
+  if (e.response == Response::kNone) return {};
+  return retry_advice(e.response_headers);
+}
+
+RetryAdvice retry_advice(const protocol::Headers& headers) {
+  RetryAdvice a;
+  const auto all = headers.get_all("Retry-After");
   if (all.empty()) return a;
   a.text = std::string(all.front());
   if (all.size() > 1) {
@@ -99,7 +103,7 @@ RetryAdvice retry_advice(const Exchange& e) {
     a.wait = ra->delay;
   } else {
     a.date = true;
-    auto date = protocol::parse_http_date(rheader(e, "Date"));
+    auto date = protocol::parse_http_date(headers.get("Date").value_or(""));
     if (!date) {  // nothing to measure the date against: the judge cannot say how long it meant
       a.kind = RetryAdvice::Kind::kInvalid;
       return a;

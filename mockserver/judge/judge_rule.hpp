@@ -67,6 +67,8 @@ struct RetryAdvice {
 };
 inline constexpr Duration kMaxPlausibleRetryAfter = std::chrono::hours(1);
 RetryAdvice retry_advice(const Exchange& e);
+// The same reading of a whole response's headers (an HTTP-date is measured against its Date).
+RetryAdvice retry_advice(const protocol::Headers& response_headers);
 // How early the next request may come and still count as honouring a wait (clock rounding,
 // timer slack): 100 ms or 2 % of the wait, whichever is larger.
 Duration wait_tolerance(Duration wait);
