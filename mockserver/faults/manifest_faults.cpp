@@ -44,9 +44,23 @@ FaultKind text_kind(std::string id, std::string summary, std::vector<std::string
                        });
 }
 
+// Faults stack (a later rule sees what an earlier one made of the manifest), so nothing here
+// may assume a field still has its proper type: json::value() would throw on a mismatch.
 Json* first_output(Json& j) {
-  if (!j.contains("output") || !j["output"].is_array() || j["output"].empty()) return nullptr;
+  if (!j.contains("output") || !j["output"].is_array() || j["output"].empty() ||
+      !j["output"][0].is_object())
+    return nullptr;
   return &j["output"][0];
+}
+
+std::int64_t count_of(const Json& item) {
+  auto it = item.find("count");
+  return it != item.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string text_of(const Json& item, const char* key) {
+  auto it = item.find(key);
+  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 const std::vector<std::string> kFields = {"transactionTime", "request", "requiresAccessToken",
@@ -89,7 +103,7 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
         } else if (f == "output") {
           j[f] = Json{{"items", j[f]}};
         } else if (f == "count") {
-          if (Json* o = first_output(j)) (*o)["count"] = std::to_string(o->value("count", 0));
+          if (Json* o = first_output(j)) (*o)["count"] = std::to_string(count_of(*o));
         } else if (f == "transactionTime") {
           j[f] = 1767225600;
         } else {
@@ -107,8 +121,9 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
       json_kind("manifest-relative-urls", "output URLs are absolute paths instead of absolute URLs",
                 {"MF-04", "MF-12"}, {}, [](const ParamValues&, FaultContext& ctx, Json& j) {
                   const std::string o = origin(ctx);
+                  if (!j.contains("output") || !j["output"].is_array()) return;
                   for (auto& item : j["output"])
-                    if (item.contains("url") && item["url"].is_string()) {
+                    if (item.is_object() && item.contains("url") && item["url"].is_string()) {
                       const std::string u = item["url"];
                       if (u.starts_with(o)) item["url"] = u.substr(o.size());
                     }
@@ -117,7 +132,7 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
                             "the first output URL names a file that does not exist (404)",
                             {"MF-12", "DL-04"}, {}, [](const ParamValues&, FaultContext&, Json& j) {
                               if (Json* o = first_output(j))
-                                (*o)["url"] = o->value("url", "") + ".missing";
+                                (*o)["url"] = text_of(*o, "url") + ".missing";
                             }));
   kinds.push_back(json_kind("manifest-duplicate-entry", "the first output item is listed twice",
                             {"MF-04"}, {}, [](const ParamValues&, FaultContext&, Json& j) {
@@ -134,7 +149,7 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
                 [](const ParamValues& v, FaultContext&, Json& j) {
                   if (Json* o = first_output(j)) {
                     std::string claim = v.text("type");
-                    if (o->value("type", "") == claim) claim = "Condition";
+                    if (text_of(*o, "type") == claim) claim = "Condition";
                     (*o)["type"] = claim;
                   }
                 }));
@@ -143,7 +158,7 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
       {{"delta", ParamType::kInteger, 1, "added to the real count", {}, -1e9, 1e9}},
       [](const ParamValues& v, FaultContext&, Json& j) {
         if (Json* o = first_output(j)) {
-          const std::int64_t n = o->value("count", std::int64_t{0}) + v.integer("delta");
+          const std::int64_t n = count_of(*o) + v.integer("delta");
           (*o)["count"] = n < 0 ? 0 : n;
         }
       }));
@@ -164,8 +179,9 @@ void add_manifest_faults(std::vector<FaultKind>& kinds) {
       {"MF-07"}, {}, [](const ParamValues&, FaultContext&, Json& j) {
         const Json ext = {{"http://example.org/bulk/ext", {{"note", "ignore me"}, {"n", 7}}}};
         j["extension"] = ext;
-        for (auto& item : j["output"])
-          if (item.is_object()) item["extension"] = ext;
+        if (j.contains("output") && j["output"].is_array())
+          for (auto& item : j["output"])
+            if (item.is_object()) item["extension"] = ext;
       }));
   kinds.push_back(
       {"expires-past",
