@@ -66,6 +66,15 @@ struct RetryAdvice {
   bool date = false;  // the HTTP-date form
 };
 inline constexpr Duration kMaxPlausibleRetryAfter = std::chrono::hours(1);
+
+// Backoff policy thresholds (docs/judge.md), shared with the simulator's invariants.
+inline constexpr Duration kRetryFloor = millis(100);     // ST-02: no retry sooner than this
+inline constexpr Duration kThrottleFloor = millis(500);  // ST-05: after a 429 without Retry-After
+inline constexpr std::size_t kStreakForGrowth = 4;  // gaps in a row before "fixed rate" is judged
+inline constexpr double kGrowth = 1.25;             // the largest gap vs the smallest
+// Waits this long are a backoff at its cap, not a fixed-rate poll: a 2 s cap jittered by 20 %
+// (the reference client's) never goes below 1.6 s.
+inline constexpr Duration kPatientWait = millis(1500);
 RetryAdvice retry_advice(const Exchange& e);
 // The same reading of a whole response's headers (an HTTP-date is measured against its Date).
 RetryAdvice retry_advice(const protocol::Headers& response_headers);

@@ -38,12 +38,6 @@ std::string advice_text(const RetryAdvice& a) {
   return "";
 }
 
-constexpr Duration kRetryFloor = millis(100);     // ST-02: no retry sooner than this
-constexpr Duration kThrottleFloor = millis(500);  // ST-05: after a 429 without Retry-After
-constexpr std::size_t kStreakForGrowth = 4;       // gaps in a row before "fixed rate" is judged
-constexpr double kGrowth = 1.25;                  // the largest gap vs the smallest
-// Equal waits this long are a backoff at its cap, not a fixed-rate poll.
-constexpr Duration kPatientWait = seconds(2);
 }  // namespace
 
 RuleResult rule_retry_after_honoured(const Session& s, RuleResult r) {
