@@ -29,6 +29,7 @@ commands:
            [--seed N] [--runs K] [--scenario NAME|FILE] [--swarm] [--max-rules N]
            [--mutant client-ignores-retry-after|server-ignores-delete] [--coverage]
            [--judge|--no-judge] [--json] [--regressions DIR] [--no-shrink] [--verbose]
+           [--time-scale K] [--client-args "FLAGS"] [--print-plan] [--no-liveness]; --scenario DIR runs each file
            exit 0 no violation, 1 a violation (shrunk, written, reproduce line printed)
   faults   list [--json]: every fault kind, its parameters and requirement IDs
   scenarios  validate FILE... | list [DIR] | schema

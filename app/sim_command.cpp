@@ -5,6 +5,7 @@
 // it, writes the shrunk case under --regressions (scenarios/regressions by default) and prints
 // the line that reproduces it. The last line: runs, violations, simulated time, wall time and
 // the trace hash. Exit status: 0 no violation, 1 a violation, 2 usage or unreadable input.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,11 +33,13 @@ struct SimSettings {
   std::optional<mockserver::Scenario> scenario;
   bool swarm = false, coverage = false, judge = false, json = false, shrink = true;
   bool verbose = false;
+  bool print_plan = false;  // print each run's scenario (file format) instead of running it
+  bool liveness = true;     // the second, fault-free client after the safety phase
   std::uint64_t max_rules = 4;
   sim::Mutant mutant = sim::Mutant::kNone;
   std::string regressions = "scenarios/regressions";
   double time_scale = 1.0;
-  std::optional<std::vector<std::string>> client_args;  // replaces the scenario's
+  std::optional<std::vector<std::string>> client_args;  // before the scenario's client_args
 };
 
 std::vector<std::string> split_words(const std::string& text) {
@@ -54,11 +57,11 @@ std::vector<std::string> split_words(const std::string& text) {
 }
 
 Result<SimSettings> read_settings(const std::vector<std::string>& argv) {
-  auto args = Args::parse(
-      argv,
-      {"--seed", "--runs", "--scenario", "--mutant", "--regressions", "--max-rules", "--time-scale",
-       "--client-args"},
-      {"--swarm", "--coverage", "--judge", "--no-judge", "--json", "--no-shrink", "--verbose"});
+  auto args = Args::parse(argv,
+                          {"--seed", "--runs", "--scenario", "--mutant", "--regressions",
+                           "--max-rules", "--time-scale", "--client-args"},
+                          {"--swarm", "--coverage", "--judge", "--no-judge", "--json",
+                           "--no-shrink", "--verbose", "--print-plan", "--no-liveness"});
   if (!args) return args.error();
   SimSettings s;
   if (auto path = args->get("--scenario")) {
@@ -82,6 +85,8 @@ Result<SimSettings> read_settings(const std::vector<std::string>& argv) {
   s.json = args->has("--json");
   s.shrink = !args->has("--no-shrink");
   s.verbose = args->has("--verbose");
+  s.print_plan = args->has("--print-plan");
+  s.liveness = !args->has("--no-liveness");
   s.regressions = args->get("--regressions").value_or(s.regressions);
   auto scale =
       args->get_double("--time-scale", s.scenario ? s.scenario->time_scale : 1.0, 0.001, 1e6);
@@ -112,7 +117,8 @@ std::string options_line(const SimSettings& s) {
   return "options: runs " + std::to_string(s.runs) + " (seeds " + std::to_string(s.seed) + ".." +
          std::to_string(s.seed + s.runs - 1) + "), " + plan + ", mutant " +
          std::string(sim::to_string(s.mutant)) + ", judge " + (s.judge ? "on" : "off") +
-         ", time scale " + number_text(s.time_scale) + ", network latency 1 ms, liveness client on";
+         ", time scale " + number_text(s.time_scale) + ", network latency 1 ms, liveness client " +
+         (s.liveness ? "on" : "off");
 }
 
 // The run for one seed: the scenario (file or generated) in the file format, and parsed.
@@ -156,7 +162,12 @@ sim::RunResult execute(const SimSettings& s, const mockserver::Scenario& sc, std
   c.judge = s.judge;
   c.mutant = s.mutant;
   c.time_scale = s.time_scale;
-  c.client_args = s.client_args;
+  c.liveness_client = s.liveness;
+  if (s.client_args) {  // before the scenario's own flags, which win where both set one
+    std::vector<std::string> words = *s.client_args;
+    words.insert(words.end(), sc.client_args.begin(), sc.client_args.end());
+    c.client_args = std::move(words);
+  }
   sim::RunResult r = sim::run_simulation(c);
   sim::check_expectations(sc, r);
   return r;
@@ -177,6 +188,7 @@ std::string reproduce_line(const SimSettings& s, std::uint64_t seed) {
   if (!s.scenario_path && s.max_rules != 4) line += " --max-rules " + std::to_string(s.max_rules);
   if (s.mutant != sim::Mutant::kNone) line += " --mutant " + std::string(sim::to_string(s.mutant));
   if (s.judge && !s.scenario_path) line += " --judge";
+  if (!s.liveness) line += " --no-liveness";
   if (s.client_args) {
     std::string words;
     for (const auto& w : *s.client_args)
@@ -264,43 +276,43 @@ Json run_json(std::uint64_t seed, const RunSpec& spec, const sim::RunResult& r) 
   return j;
 }
 
-}  // namespace
-
-int sim_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  auto settings = read_settings(argv);
-  if (!settings) {
-    err << "bulkharness sim: " << settings.error().message() << "\n";
-    return 2;
-  }
-  const SimSettings& s = *settings;
-  std::ostream& text = s.json ? err : out;
-  text << "seed: " << s.seed << "\n" << options_line(s) << "\n";
-  const auto wall0 = std::chrono::steady_clock::now();
+struct Totals {
   sim::Coverage coverage;
   std::uint64_t trace = 1469598103934665603ULL, violations = 0, done = 0;
   Duration simulated{};
   Json runs = Json::array();
+};
+
+// Runs s.runs runs; false on unusable input (exit 2). Stops at the first violation.
+bool run_batch(const SimSettings& s, Totals& t, std::ostream& text, std::ostream& err) {
   for (std::uint64_t i = 0; i < s.runs; ++i) {
     const std::uint64_t seed = s.seed + i;
     auto spec = make_run(s, seed);
     if (!spec) {
       err << "bulkharness sim: seed " << seed << ": " << spec.error().message() << "\n";
-      return 2;
+      return false;
+    }
+    if (s.print_plan) {
+      Json plan = spec->json;
+      plan["seed"] = seed;
+      text << plan.dump(2) << "\n";
+      continue;
     }
     sim::RunResult r = execute(s, spec->scenario, seed, s.verbose && s.runs == 1 ? &text : nullptr);
     if (!r.error.empty()) {
       err << "bulkharness sim: " << spec->summary << ": " << r.error << "\n";
-      return 2;
+      return false;
     }
-    ++done;
-    simulated += r.simulated;
-    trace = (trace ^ r.trace_hash) * 1099511628211ULL;
-    coverage.add(r.transitions, spec->scenario.ig_version);
-    if (s.json) runs.push_back(run_json(seed, *spec, r));
-    if (s.verbose || s.runs == 1) print_run(*spec, seed, r, text);
+    ++t.done;
+    t.simulated += r.simulated;
+    t.trace = (t.trace ^ r.trace_hash) * 1099511628211ULL;
+    t.coverage.add(r.transitions, spec->scenario.ig_version);
+    if (s.json) t.runs.push_back(run_json(seed, *spec, r));
+    const bool each = s.verbose || s.runs == 1;
+    if (each) print_run(*spec, seed, r, text);
     if (r.violations.empty()) continue;
-    violations += r.violations.size();
-    print_run(*spec, seed, r, text);
+    t.violations += r.violations.size();
+    if (!each) print_run(*spec, seed, r, text);
     for (const auto& v : r.violations)
       text << "VIOLATION " << v.invariant << " at " << to_seconds(v.at) << " s: " << v.detail
            << "\n";
@@ -310,25 +322,85 @@ int sim_command(const std::vector<std::string>& argv, std::ostream& out, std::os
          << (s.mutant != sim::Mutant::kNone ? " --mutant " + std::string(sim::to_string(s.mutant))
                                             : std::string())
          << "\n";
-    break;  // the first failure is the one to look at; its seed reproduces it
+    return true;  // the first failure is the one to look at; its seed reproduces it
+  }
+  return true;
+}
+
+// `--scenario DIR`: every scenario file in it (sorted), each with its own seed and time scale.
+std::vector<std::string> scenario_files(const std::vector<std::string>& argv) {
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] != "--scenario" || !std::filesystem::is_directory(argv[i + 1])) continue;
+    for (const auto& e : std::filesystem::directory_iterator(argv[i + 1]))
+      if (e.path().extension() == ".json" && e.path().filename() != "scenario.schema.json")
+        files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::string> with_scenario(std::vector<std::string> argv, const std::string& file) {
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i)
+    if (argv[i] == "--scenario") argv[i + 1] = file;
+  return argv;
+}
+
+}  // namespace
+
+int sim_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  const auto files = scenario_files(argv);
+  std::vector<SimSettings> batches;
+  for (const auto& words : files.empty() ? std::vector<std::vector<std::string>>{argv} : [&] {
+         std::vector<std::vector<std::string>> all;
+         for (const auto& f : files)
+           all.push_back(with_scenario(argv, f));
+         return all;
+       }()) {
+    auto settings = read_settings(words);
+    if (!settings) {
+      err << "bulkharness sim: " << settings.error().message() << "\n";
+      return 2;
+    }
+    batches.push_back(std::move(*settings));
+  }
+  const SimSettings& first = batches.front();
+  std::ostream& text = first.json ? err : out;
+  text << "seed: " << first.seed << "\n";
+  for (const auto& b : batches)
+    text << options_line(b) << "\n";
+  const auto wall0 = std::chrono::steady_clock::now();
+  Totals t;
+  for (const auto& b : batches) {
+    if (!run_batch(b, t, text, err)) return 2;
+    if (t.violations > 0) break;
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  if (s.coverage) text << coverage.table();
-  if (s.json) {
-    Json doc = {{"seed", s.seed},           {"runs", runs},
-                {"violations", violations}, {"simulated_s", to_seconds(simulated)},
-                {"wall_s", wall},           {"trace", hex(trace)}};
-    if (s.coverage) doc["missing_transitions"] = coverage.missing();
+  if (first.coverage) text << t.coverage.table();
+  if (first.json) {
+    Json doc = {{"seed", first.seed},
+                {"runs", t.runs},
+                {"violations", t.violations},
+                {"simulated_s", to_seconds(t.simulated)},
+                {"wall_s", wall},
+                {"trace", hex(t.trace)}};
+    if (first.coverage) doc["missing_transitions"] = t.coverage.missing();
     out << doc.dump(2) << "\n";
   }
   char line[256];
-  std::snprintf(line, sizeof line,
-                "runs %llu, violations %llu, simulated %.1f s, wall %.3f s, trace %s\n",
-                static_cast<unsigned long long>(done), static_cast<unsigned long long>(violations),
-                to_seconds(simulated), wall, hex(trace).c_str());
+  std::snprintf(
+      line, sizeof line, "runs %llu, violations %llu, simulated %.1f s, wall %.3f s, trace %s\n",
+      static_cast<unsigned long long>(t.done), static_cast<unsigned long long>(t.violations),
+      to_seconds(t.simulated), wall, hex(t.trace).c_str());
   text << line;
-  return violations == 0 ? 0 : 1;
+  if (first.coverage && !t.coverage.missing().empty()) {
+    text << "transitions neither reached nor explained:";
+    for (const auto& id : t.coverage.missing())
+      text << " " << id;
+    text << "\n";
+  }
+  return t.violations == 0 ? 0 : 1;
 }
 
 }  // namespace bh::app

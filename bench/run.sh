@@ -5,3 +5,4 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/ci/setup.sh" "$here/build" >/dev/null
 python3 "$here/bench/export_throughput.py" "$@"
 python3 "$here/bench/judge_speed.py"
+python3 "$here/bench/sim_speed.py"

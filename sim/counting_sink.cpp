@@ -9,14 +9,16 @@ class CountingWriter final : public client::OutputWriter {
   CountingWriter(std::map<std::string, WrittenFile>& files, std::string name)
       : files_(files), name_(std::move(name)) {}
   Status write(std::string_view bytes) override {
-    for (const char c : bytes) {
-      f_.hash = (f_.hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-      if (c == '\n') {
-        if (in_line_) ++f_.lines;
-        in_line_ = false;
-      } else if (c != '\r') {
+    // A line counts when it holds anything but CR: blank lines are not resources.
+    for (std::size_t at = 0; at < bytes.size();) {
+      const std::size_t nl = bytes.find('\n', at);
+      const std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
+      if (bytes.substr(at, end - at).find_first_not_of('\r') != std::string_view::npos)
         in_line_ = true;
-      }
+      if (nl == std::string_view::npos) break;
+      if (in_line_) ++f_.lines;
+      in_line_ = false;
+      at = nl + 1;
     }
     f_.bytes += bytes.size();
     return Ok{};

@@ -2,8 +2,8 @@
 //
 // Contract: an OutputSink (client/output_sink.hpp) that keeps, per file name, what the last
 // successful close() made visible: bytes, NDJSON lines (non-empty, newline-terminated or last)
-// and a FNV-1a hash of the content, so invariants can compare what was written with the
-// server's ground truth without holding gigabytes. Re-opening a name truncates it, like a file;
+// so invariants can compare what was written with the server's ground truth without holding
+// gigabytes. Re-opening a name truncates it, like a file;
 // a writer dropped without close() leaves nothing (the client's contract for partial files).
 #pragma once
 
@@ -19,7 +19,6 @@ namespace bh::sim {
 struct WrittenFile {
   std::uint64_t bytes = 0;
   std::uint64_t lines = 0;
-  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a offset basis
 };
 
 class CountingSink final : public client::OutputSink {

@@ -42,7 +42,9 @@ struct SimExchange {
   std::string job_id;  // the job the request concerns; for a kick-off, the one it created
   int status = 0;      // 0: no HTTP answer reached the client (connection fault)
   bool whole = true;   // the body arrived whole (false: cut short or mis-framed)
-  std::optional<Duration> retry_after;     // a valid, plausible Retry-After, as a wait
+  std::optional<Duration> retry_after;  // a valid, plausible Retry-After, as a wait
+  // The same read from the head even when the body was then cut: a client may follow it.
+  std::optional<Duration> head_retry_after;
   bool retry_after_invalid = false;        // present but unusable (invalid, implausible, repeated)
   bool faulted = false;                    // a fault rule fired on it
   std::vector<std::string> manifest_urls;  // a manifest body: every url it lists
@@ -66,7 +68,8 @@ struct EndFacts {
   Duration finished_at{};  // since the run started
   Duration bound{};        // when it had to be done by
   int client = 1;
-  std::optional<Instant> deadline;  // the client's deadline, in the server's scenario time
+  std::optional<Instant> deadline;        // the client's deadline, in the server's scenario time
+  std::optional<Duration> deadline_wire;  // the same, as the client's time since the start
 };
 
 class Invariant {

@@ -1,6 +1,7 @@
 // Invariants about bounds: a bounded number of requests, and every run ends.
 #include <map>
 
+#include "mockserver/judge/judge_rule.hpp"
 #include "sim/invariant.hpp"
 
 namespace bh::sim {
@@ -38,7 +39,10 @@ class BoundedRequests final : public Invariant {
     if (++c.requests == max_requests_ + 1)
       out.push_back(
           {id(), requirements(), e.at, "more than " + std::to_string(max_requests_) + " requests"});
-    row = is_retryable_failure(e) ? row + 1 : 0;
+    // Failures by status only: a cut body under a 202 is a retry for the judge, but a client may
+    // count it against no budget (the 202 head already said "running").
+    const bool failed = e.status == 0 || e.status == 429 || e.status >= 500;
+    row = failed ? row + 1 : 0;
   }
 
  private:
@@ -95,7 +99,7 @@ bool is_retryable_failure(const SimExchange& e) {
 std::vector<std::unique_ptr<Invariant>> make_invariants(const InvariantSettings& s) {
   std::vector<std::unique_ptr<Invariant>> v;
   v.push_back(make_retry_after_honoured());
-  v.push_back(make_backs_off_when_throttled(millis(500)));
+  v.push_back(make_backs_off_when_throttled(judge::kThrottleFloor));
   v.push_back(make_no_request_after_terminal(s.v3_refresh));
   v.push_back(make_delete_honoured());
   const std::uint32_t per_file =

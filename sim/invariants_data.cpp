@@ -117,9 +117,12 @@ class OutcomeMatchesTruth final : public Invariant {
     if (e.faulted) faulted_.insert(e.client);
     // The service itself refused the request (a Group it lacks, a parameter it does not
     // support): Rejected is then the truth, faults or not.
+    // So is a 429 the service itself sent (KO-13: jobs orphaned by lost kick-off answers still
+    // count against this client until they finish; the client's budget may run out first).
     if (e.endpoint == protocol::Endpoint::kKickoff && !e.faulted && e.status >= 400 &&
-        e.status < 500 && e.status != 429)
+        e.status < 500)
       refused_.insert(e.client);
+    if (e.retry_after) not_before_[e.client] = e.at + *e.retry_after;
     if (e.faulted && e.endpoint == protocol::Endpoint::kStatus) manifest_touched_.insert(e.client);
   }
   void at_end(const EndFacts& f, std::vector<Violation>& out) override {
@@ -154,11 +157,15 @@ class OutcomeMatchesTruth final : public Invariant {
   bool explained(const EndFacts& f) const {
     using K = client::OutcomeKind;
     if (f.outcome.kind == K::kRejected && refused_.contains(f.client)) return true;
-    // A deadline shorter than the job: TimedOut is what a correct client reports.
-    return f.outcome.kind == K::kTimedOut && f.job && f.deadline &&
-           f.job->completes_at > *f.deadline;
+    if (f.outcome.kind != K::kTimedOut) return false;
+    // A deadline shorter than the job, or than the last wait the server asked for: TimedOut is
+    // what a correct client reports.
+    if (f.job && f.deadline && f.job->completes_at > *f.deadline) return true;
+    auto nb = not_before_.find(f.client);
+    return nb != not_before_.end() && f.deadline_wire && nb->second > *f.deadline_wire;
   }
   std::set<int> faulted_, manifest_touched_, refused_;
+  std::map<int, Duration> not_before_;  // the last Retry-After's end, per client
 };
 
 }  // namespace

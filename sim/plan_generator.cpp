@@ -58,7 +58,7 @@ Json param_value(Choices& c, const mockserver::ParamSpec& p) {
 }
 
 Json schedule(Choices& c) {
-  switch (c.pick(5)) {
+  switch (c.pick(6)) {
     case 0:
       return {{"nth", 1 + c.pick(4)}};
     case 1:
@@ -67,6 +67,8 @@ Json schedule(Choices& c) {
       return {{"every", 2 + c.pick(3)}, {"limit", 1 + c.pick(4)}};
     case 3:
       return {{"probability", static_cast<double>(1 + c.pick(5)) / 10.0}, {"limit", 1 + c.pick(6)}};
+    case 4:
+      return {{"from", 1 + c.pick(4)}};  // and every one after: budgets run out (T17)
     default:
       return {{"always", true}, {"limit", 1 + c.pick(3)}};
   }
@@ -123,6 +125,11 @@ Plan generate_plan(Choices& c, const PlanOptions& options, const std::string& id
   }
   if (c.pick(2) == 1) args.push_back("--post");
   if (c.pick(4) == 3) args.push_back("--no-release");
+  if (c.pick(4) == 3) {  // a deadline that may come first: cancel by DELETE (T36, T37)
+    static const std::vector<std::string> timeouts = {"30", "300"};
+    args.push_back("--timeout");
+    args.push_back(one_of(c, timeouts));
+  }
   if (!args.empty()) s["client_args"] = args;
   Plan plan;
   static const std::vector<std::uint64_t> heals = {0, 60, 600, 1800};

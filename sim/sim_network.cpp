@@ -15,6 +15,8 @@ constexpr std::size_t kPiece = 64 * 1024;  // the socket transport's read size
 
 // A faulted answer being played out step by step on virtual time.
 struct Playback {
+  const std::uint64_t* epoch = nullptr;  // the network's; the client is gone once it moved
+  std::uint64_t sent_in = 0;
   mockserver::WireScript script;
   std::size_t step = 0;
   std::unique_ptr<client::net::ResponseReader> reader;
@@ -23,6 +25,7 @@ struct Playback {
 void play(ManualScheduler& scheduler, const Clock& clock, Duration io_timeout,
           std::shared_ptr<Playback> p) {
   using Kind = mockserver::WireStep::Kind;
+  if (*p->epoch != p->sent_in) return;
   while (p->step < p->script.steps.size() && !p->reader->finished()) {
     const mockserver::WireStep& s = p->script.steps[p->step++];
     switch (s.kind) {
@@ -31,7 +34,9 @@ void play(ManualScheduler& scheduler, const Clock& clock, Duration io_timeout,
         break;
       case Kind::kPause:
         if (s.pause >= io_timeout) {
-          scheduler.at(clock.now() + io_timeout, [p] { p->reader->timeout(); });
+          scheduler.at(clock.now() + io_timeout, [p] {
+            if (*p->epoch == p->sent_in) p->reader->timeout();
+          });
           return;
         }
         scheduler.at(clock.now() + s.pause, [&scheduler, &clock, io_timeout, p] {
@@ -71,13 +76,12 @@ void SimNetwork::start(const std::string& url, protocol::Request request,
     request.headers.set("Content-Length", std::to_string(request.body.size()));
   request.client_id = options_.client_address;
   scheduler_.at(clock_.now() + options_.latency,
-                [this, url, request = std::move(request), cb = std::move(callbacks)]() mutable {
-                  arrive(url, request, std::move(cb));
-                });
+                [this, url, request = std::move(request), cb = std::move(callbacks),
+                 e = epoch_]() mutable { arrive(url, request, std::move(cb), e); });
 }
 
 void SimNetwork::arrive(const std::string& url, const protocol::Request& request,
-                        client::ResponseCallbacks callbacks) {
+                        client::ResponseCallbacks callbacks, std::uint64_t epoch) {
   ++exchanges_;
   protocol::Response response = server_(request, clock_.now());
   if (response.wire) {
@@ -86,13 +90,15 @@ void SimNetwork::arrive(const std::string& url, const protocol::Request& request
     const bool drained = static_cast<bool>(mockserver::drain_body(response));
     if (observer_)
       observer_(ServerExchange{request, response, clock_.now(), drained && stalls_out(response)});
+    if (epoch != epoch_) return;
     return deliver_scripted(request, url, std::move(response), std::move(callbacks), chunked,
                             drained);
   }
   if (observer_) observer_(ServerExchange{request, response, clock_.now()});
+  if (epoch != epoch_) return;
   scheduler_.at(clock_.now() + options_.latency,
-                [this, r = std::move(response), cb = std::move(callbacks)]() mutable {
-                  deliver_plain(std::move(r), std::move(cb));
+                [this, r = std::move(response), cb = std::move(callbacks), epoch]() mutable {
+                  if (epoch == epoch_) deliver_plain(std::move(r), std::move(cb));
                 });
 }
 
@@ -146,6 +152,8 @@ void SimNetwork::deliver_scripted(const protocol::Request& request, const std::s
     return deliver_plain(std::move(error), std::move(cb));
   }
   auto p = std::make_shared<Playback>();
+  p->epoch = &epoch_;
+  p->sent_in = epoch_;
   p->script = mockserver::make_wire_script(response, chunked);
   for (const auto& s : p->script.steps)
     if (s.kind == mockserver::WireStep::Kind::kWrite) body_bytes_ += s.length;

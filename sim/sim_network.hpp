@@ -51,13 +51,16 @@ class SimNetwork final : public client::Transport {
   void start(const std::string& url, protocol::Request request,
              client::ResponseCallbacks callbacks) override;
   void set_observer(Observer observer) { observer_ = std::move(observer); }
+  // The client that sent the requests still on the wire is gone: they still reach the server
+  // (as they would), but nothing is delivered back to it any more.
+  void forget_clients() { ++epoch_; }
 
   std::uint64_t exchanges() const { return exchanges_; }
   std::uint64_t body_bytes() const { return body_bytes_; }
 
  private:
   void arrive(const std::string& url, const protocol::Request& request,
-              client::ResponseCallbacks callbacks);
+              client::ResponseCallbacks callbacks, std::uint64_t epoch);
   void deliver_plain(protocol::Response response, client::ResponseCallbacks callbacks);
   void deliver_scripted(const protocol::Request& request, const std::string& url,
                         protocol::Response response, client::ResponseCallbacks callbacks,
@@ -69,6 +72,7 @@ class SimNetwork final : public client::Transport {
   Server server_;
   NetworkOptions options_;
   Observer observer_;
+  std::uint64_t epoch_ = 0;
   std::uint64_t exchanges_ = 0;
   std::uint64_t body_bytes_ = 0;
 };

@@ -140,7 +140,8 @@ SimExchange World::describe(const ServerExchange& x, bool journalled) const {
   const auto advice = judge::retry_advice(x.response.headers);
   using K = judge::RetryAdvice::Kind;
   // As the judge: a client is held to the headers of a whole response only.
-  if (e.status != 0 && e.whole && advice.kind == K::kValid) e.retry_after = advice.wait;
+  if (e.status != 0 && advice.kind == K::kValid) e.head_retry_after = advice.wait;
+  if (e.whole) e.retry_after = e.head_retry_after;
   e.retry_after_invalid = advice.kind != K::kValid && advice.kind != K::kAbsent;
   return e;
 }
@@ -179,9 +180,8 @@ DriveResult World::drive(const client::ClientOptions& o, int client_no, Counting
   DriveResult d = driver.run(deadline + o.delete_grace + kMargin);
   for (std::size_t i = 0; i < transitions.size(); ++i)
     transitions[i] += client.transitions()[i];
-  // Let answers still on the wire arrive (the client no longer listens), so the next phase
-  // starts from a quiet network.
-  scheduler_.run_until(clock_.now());
+  // Requests still on the wire reach the server; nothing goes back to this client any more.
+  network_.forget_clients();
   trace_.add(std::string(client::to_string(d.outcome.kind)));
   return d;
 }
@@ -202,9 +202,12 @@ void World::end_checks(const DriveResult& d, const client::ClientOptions& o,
              d.ended_at - start_,
              deadline + o.delete_grace + kMargin - start_,
              client_no,
+             std::nullopt,
              std::nullopt};
-  if (o.deadline)
+  if (o.deadline) {
     f.deadline = start_ + TimeScale{start_, config_.time_scale}.from_wire(*o.deadline - start_);
+    f.deadline_wire = *o.deadline - start_;
+  }
   for (const auto& inv : invariants_)
     inv->at_end(f, result_.violations);
 }
