@@ -180,9 +180,15 @@ std::string format_duration_text(Duration d) {
     std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(us / 1000000));
   else if (us % 1000 == 0)
     std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(us / 1000));
-  else
-    std::snprintf(buf, sizeof buf, "%.6gs", static_cast<double>(us) / 1e6);
-  return buf;
+  else  // exact, in the schema's pattern: "%.6g" lost digits and wrote "1.23457e+06s"
+    std::snprintf(buf, sizeof buf, "%lld.%06llds", static_cast<long long>(us / 1000000),
+                  static_cast<long long>(us % 1000000));
+  std::string text = buf;
+  if (const auto dot = text.find('.'); dot != std::string::npos) {
+    const auto last = text.find_last_not_of('0', text.size() - 2);  // trailing zeros before 's'
+    text.erase(last + 1, text.size() - 2 - last);
+  }
+  return text;
 }
 
 }  // namespace bh::mockserver
