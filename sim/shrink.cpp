@@ -24,7 +24,9 @@ std::vector<Json> candidates(const Json& s) {
     with([i](Json& c) { c["rules"].erase(i); });
   if (s.contains("client_args")) {
     const auto& args = s["client_args"];
-    for (std::size_t i = 0; i < args.size(); ++i)
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      // A flag goes with its value; a value is never removed alone ("--parallel" without "2").
+      if (!args[i].get<std::string>().starts_with("--")) continue;
       with([i](Json& c) {
         auto& a = c["client_args"];
         const bool valued = i + 1 < a.size() && !a[i + 1].get<std::string>().starts_with("--");
@@ -32,6 +34,7 @@ std::vector<Json> candidates(const Json& s) {
         if (valued) a.erase(i);
         if (a.empty()) c.erase("client_args");
       });
+    }
   }
   for (std::size_t i = 0; i < rules; ++i) {
     with([i](Json& c) { c["rules"][i]["schedule"] = {{"nth", 1}}; });
