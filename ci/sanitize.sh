@@ -16,4 +16,4 @@ done
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 cd "$build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-exec ctest --output-on-failure -j"$(nproc)" -E "^(e2e|lint)\."
+exec ctest --output-on-failure -j"$(nproc)" -E "^(e2e|lint|sim)\."
