@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$here/build-sanitize"
 cmake -S "$here" -B "$build" -G Ninja -DBH_SANITIZE=ON -DBH_WERROR=ON \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 >/dev/null
+  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" >/dev/null
 # Every unit-test binary (one per tests/unit/<component>), so a new component cannot be missed.
 targets=()
 for dir in "$here"/tests/unit/*/; do
