@@ -349,14 +349,13 @@ std::vector<std::string> with_scenario(std::vector<std::string> argv, const std:
 }  // namespace
 
 int sim_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  const auto files = scenario_files(argv);
+  // One batch per scenario file of a --scenario DIR, else the command line as given.
+  std::vector<std::vector<std::string>> argvs;
+  for (const auto& f : scenario_files(argv))
+    argvs.push_back(with_scenario(argv, f));
+  if (argvs.empty()) argvs.push_back(argv);
   std::vector<SimSettings> batches;
-  for (const auto& words : files.empty() ? std::vector<std::vector<std::string>>{argv} : [&] {
-         std::vector<std::vector<std::string>> all;
-         for (const auto& f : files)
-           all.push_back(with_scenario(argv, f));
-         return all;
-       }()) {
+  for (const auto& words : argvs) {
     auto settings = read_settings(words);
     if (!settings) {
       err << "bulkharness sim: " << settings.error().message() << "\n";

@@ -1,6 +1,7 @@
 #include "sim/sim_network.hpp"
 
 #include <memory>
+#include <optional>
 
 #include "client/net/response_reader.hpp"
 #include "mockserver/faults/fault_support.hpp"
@@ -52,6 +53,16 @@ void play(ManualScheduler& scheduler, const Clock& clock, Duration io_timeout,
   if (!p->reader->finished()) p->reader->end_of_stream();
 }
 
+// A pause of the read timeout or more before the script's last byte: the client times out.
+bool stalls_out(const mockserver::WireScript& script, Duration io_timeout) {
+  bool long_pause = false;
+  for (const auto& s : script.steps) {
+    if (s.kind == mockserver::WireStep::Kind::kPause && s.pause >= io_timeout) long_pause = true;
+    if (s.kind == mockserver::WireStep::Kind::kWrite && long_pause) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 SimNetwork::SimNetwork(ManualScheduler& scheduler, const Clock& clock, Server server,
@@ -85,14 +96,15 @@ void SimNetwork::arrive(const std::string& url, const protocol::Request& request
   ++exchanges_;
   protocol::Response response = server_(request, clock_.now());
   if (response.wire) {
-    // Drained here, before the observer, so it can be told whether the body will arrive.
+    // The script is made here, once, before the observer: it says whether the body will arrive.
     const bool chunked = response.stream != nullptr;
-    const bool drained = static_cast<bool>(mockserver::drain_body(response));
+    std::optional<mockserver::WireScript> script;
+    if (mockserver::drain_body(response)) script = mockserver::make_wire_script(response, chunked);
     if (observer_)
-      observer_(ServerExchange{request, response, clock_.now(), drained && stalls_out(response)});
+      observer_(ServerExchange{request, response, clock_.now(),
+                               script && stalls_out(*script, options_.io_timeout)});
     if (epoch != epoch_) return;
-    return deliver_scripted(request, url, std::move(response), std::move(callbacks), chunked,
-                            drained);
+    return deliver_scripted(request, url, std::move(script), std::move(callbacks));
   }
   if (observer_) observer_(ServerExchange{request, response, clock_.now()});
   if (epoch != epoch_) return;
@@ -141,9 +153,9 @@ void SimNetwork::deliver_plain(protocol::Response response, client::ResponseCall
 }
 
 void SimNetwork::deliver_scripted(const protocol::Request& request, const std::string& url,
-                                  protocol::Response response, client::ResponseCallbacks cb,
-                                  bool chunked, bool drained) {
-  if (!drained) {
+                                  std::optional<mockserver::WireScript> script,
+                                  client::ResponseCallbacks cb) {
+  if (!script) {
     // As the session does: a fault cannot make the server hold an unbounded body.
     protocol::Response error;
     error.status = 500;
@@ -154,23 +166,12 @@ void SimNetwork::deliver_scripted(const protocol::Request& request, const std::s
   auto p = std::make_shared<Playback>();
   p->epoch = &epoch_;
   p->sent_in = epoch_;
-  p->script = mockserver::make_wire_script(response, chunked);
+  p->script = std::move(*script);
   for (const auto& s : p->script.steps)
     if (s.kind == mockserver::WireStep::Kind::kWrite) body_bytes_ += s.length;
   p->reader = std::make_unique<client::net::ResponseReader>(request.method, url, std::move(cb));
   scheduler_.at(clock_.now() + options_.latency,
                 [this, p] { play(scheduler_, clock_, options_.io_timeout, p); });
-}
-
-bool SimNetwork::stalls_out(const protocol::Response& response) const {
-  const auto script = mockserver::make_wire_script(response, false);
-  bool long_pause = false;
-  for (const auto& s : script.steps) {
-    if (s.kind == mockserver::WireStep::Kind::kPause && s.pause >= options_.io_timeout)
-      long_pause = true;
-    if (s.kind == mockserver::WireStep::Kind::kWrite && long_pause) return true;
-  }
-  return false;
 }
 
 }  // namespace bh::sim

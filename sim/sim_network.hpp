@@ -14,11 +14,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "client/transport.hpp"
 #include "core/clock.hpp"
 #include "core/scheduler.hpp"
+#include "mockserver/wire_script.hpp"
 #include "protocol/http.hpp"
 
 namespace bh::sim {
@@ -62,10 +64,10 @@ class SimNetwork final : public client::Transport {
   void arrive(const std::string& url, const protocol::Request& request,
               client::ResponseCallbacks callbacks, std::uint64_t epoch);
   void deliver_plain(protocol::Response response, client::ResponseCallbacks callbacks);
+  // `script` is empty when the faulted body was too large to script (the session's 500).
   void deliver_scripted(const protocol::Request& request, const std::string& url,
-                        protocol::Response response, client::ResponseCallbacks callbacks,
-                        bool chunked, bool drained);
-  bool stalls_out(const protocol::Response& scripted_response) const;
+                        std::optional<mockserver::WireScript> script,
+                        client::ResponseCallbacks callbacks);
 
   ManualScheduler& scheduler_;
   const Clock& clock_;
