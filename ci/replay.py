@@ -117,6 +117,12 @@ def read_line(proc, deadline_s):
         if ready:
             ch = os.read(proc.stdout.fileno(), 1)
             if not ch:
+                # EOF: the process closed stdout, so it is exiting; give the kernel a moment
+                # to make it reapable, or we would report a silent exit as "no first line".
+                try:
+                    proc.wait(timeout=min(5.0, max(0.0, end - time.monotonic())))
+                except subprocess.TimeoutExpired:
+                    pass
                 break
             if ch == b"\n":
                 return buf.decode(errors="replace")

@@ -30,5 +30,7 @@ function(bh_component name)
   target_link_libraries(${name} PUBLIC bh_flags ${ARG_DEPS})
 endfunction()
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  target_compile_options(bh_flags INTERFACE -Wnull-dereference)
+  # clang's -Wconversion also turns on -Wsign-conversion, which g++'s does not; the project's
+  # warning set is the same on both compilers.
+  target_compile_options(bh_flags INTERFACE -Wnull-dereference -Wno-sign-conversion)
 endif()
