@@ -18,6 +18,8 @@ int faults_command(const std::vector<std::string>& args, std::ostream& out, std:
 int judge_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // `sim [--seed N] [--runs K] [--scenario F] [--swarm] [--mutant M] [--coverage] [--json]`.
 int sim_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `check --base-url URL [...]`: the conformance runner; exit 0 no SHALL failed, 1 one did.
+int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int scenarios_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace bh::app

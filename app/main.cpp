@@ -1,4 +1,4 @@
-// bulkharness: mock Bulk Data server, reference client and (later) conformance runner.
+// bulkharness: mock Bulk Data server, reference client, conformance runner and simulator.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -31,6 +31,12 @@ commands:
            [--judge|--no-judge] [--json] [--regressions DIR] [--no-shrink] [--verbose]
            [--time-scale K] [--client-args "FLAGS"] [--print-plan] [--no-liveness]; --scenario DIR runs each file
            exit 0 no violation, 1 a violation (shrunk, written, reproduce line printed)
+  check    the conformance runner: every testable server requirement, by requirement ID
+           --base-url URL [--ig-version 1.0.1|2.0.0|3.0.0|4.0.0-ballot]
+           [--levels system,patient,group:ID] [--only IDS] [--timeout S]
+           [--request-timeout S] [--job-timeout S] [--bearer-token T] [--operational]
+           [--concurrent N] [--late-poll S] [--report-json F] [--report-junit F]
+           [--verbose] [--list]; exit 0 no SHALL check failed, 1 one did
   faults   list [--json]: every fault kind, its parameters and requirement IDs
   scenarios  validate FILE... | list [DIR] | schema
   help     this text
@@ -51,10 +57,11 @@ int main(int argc, char** argv) {
   if (command == "demo") return bh::app::demo_command(args, std::cout, std::cerr);
   if (command == "export") return bh::app::export_command(args, std::cout, std::cerr);
   if (command == "sim") return bh::app::sim_command(args, std::cout, std::cerr);
+  if (command == "check") return bh::app::check_command(args, std::cout, std::cerr);
   if (command == "faults") return bh::app::faults_command(args, std::cout, std::cerr);
   if (command == "scenarios") return bh::app::scenarios_command(args, std::cout, std::cerr);
   std::cerr << "bulkharness: unknown command \"" << command
-            << "\": expected demo, serve, export, judge, sim, faults, scenarios or help\n"
+            << "\": expected demo, serve, export, check, judge, sim, faults, scenarios or help\n"
             << kUsage;
   return 2;
 }

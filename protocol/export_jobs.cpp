@@ -150,7 +150,9 @@ Response ExportService::file(const std::string& job_id, const std::string& name,
 void ExportService::build_manifest(ExportJob& job) {
   const ExportRequest& req = job.request;
   Manifest& m = job.manifest;
-  m.transaction_time = job.accepted_at;  // MF-01: the data is as of the kick-off
+  // MF-01: the data is as of the kick-off, said in the client's time like Date and Expires (a
+  // scaled clock would otherwise announce a transactionTime after the answer's own Date).
+  m.transaction_time = config_.wire.to_wire(job.accepted_at);
   m.request = job.request_url;
   m.requires_access_token = config_.requires_access_token;
   std::vector<std::string> types = req.types;

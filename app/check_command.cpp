@@ -1,0 +1,178 @@
+// `bulkharness check`: the conformance runner against any Bulk Data server (conformance/).
+//
+// Prints the text report (grouped by area, evidence for every failure and warning) and writes
+// the JSON and JUnit reports when asked. Exit status: 0 no SHALL check failed, 1 one did,
+// 2 usage error (nothing is sent to the server).
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "app/args.hpp"
+#include "app/commands.hpp"
+#include "conformance/net/blocking_http.hpp"
+#include "conformance/report.hpp"
+#include "core/strings.hpp"
+#include "protocol/url.hpp"
+
+namespace bh::app {
+
+namespace {
+
+struct CheckSettings {
+  conformance::CheckOptions options;
+  std::optional<std::string> json_path, junit_path;
+  bool list = false, verbose = false;
+};
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ','))
+    if (!std::string(protocol::trim(item)).empty()) out.emplace_back(protocol::trim(item));
+  return out;
+}
+
+Status check_levels(const std::vector<std::string>& levels) {
+  for (const auto& l : levels)
+    if (l != "system" && l != "patient" && !(l.starts_with("group:") && l.size() > 6))
+      return make_error("--levels", "unknown level", "system, patient or group:ID",
+                        "\"" + l + "\"");
+  return Ok{};
+}
+
+Status writable(const std::optional<std::string>& path, const char* flag) {
+  if (!path) return Ok{};
+  auto dir = std::filesystem::path(*path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    return make_error(std::string(flag) + " " + *path, "its directory does not exist");
+  return Ok{};
+}
+
+Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
+  auto args =
+      Args::parse(argv,
+                  {"--base-url", "--ig-version", "--levels", "--report-json", "--report-junit",
+                   "--only", "--timeout", "--request-timeout", "--job-timeout", "--bearer-token",
+                   "--concurrent", "--late-poll", "--explore", "--seed"},
+                  {"--operational", "--list", "--verbose"});
+  if (!args) return args.error();
+  CheckSettings s;
+  auto& o = s.options;
+  s.list = args->has("--list");
+  s.verbose = args->has("--verbose");
+  if (auto v = args->get("--ig-version")) {
+    auto version = protocol::parse_ig_version(*v);
+    if (!version) return version.error().within("--ig-version");
+    o.version = *version;
+  }
+  if (s.list) return s;
+  auto base = args->get("--base-url");
+  if (!base) return make_error("--base-url", "is required", "the server's FHIR base URL");
+  std::string b = *base;
+  while (b.size() > 1 && b.back() == '/')
+    b.pop_back();
+  if (auto url = protocol::parse_url(b); !url) return url.error().within("--base-url");
+  o.base_url = b;
+  if (auto l = args->get("--levels")) o.levels = split_commas(*l);
+  if (auto st = check_levels(o.levels); !st) return st.error();
+  if (auto only = args->get("--only")) o.only = split_commas(*only);
+  auto timeout = args->get_u64("--timeout", 900, 1, 86400);
+  auto request = args->get_u64("--request-timeout", 30, 1, 3600);
+  auto job = args->get_u64("--job-timeout", 300, 1, 86400);
+  auto concurrent = args->get_u64("--concurrent", 3, 1, 50);
+  auto late = args->get_u64("--late-poll", 30, 0, 86400);
+  auto explore = args->get_u64("--explore", 0, 0, 100000);
+  auto seed = args->get_u64("--seed", 1, 0, ~0ULL);
+  for (const auto* r : {&timeout, &request, &job, &concurrent, &late, &explore, &seed})
+    if (!*r) return r->error();
+  o.timeout = seconds(static_cast<std::int64_t>(*timeout));
+  o.request_timeout = seconds(static_cast<std::int64_t>(*request));
+  o.job_timeout = seconds(static_cast<std::int64_t>(*job));
+  o.concurrent_exports = static_cast<std::uint32_t>(*concurrent);
+  o.late_poll_delay = seconds(static_cast<std::int64_t>(*late));
+  o.explore_runs = *explore;
+  o.seed = *seed;
+  o.operational = args->has("--operational");
+  if (auto t = args->get("--bearer-token")) o.bearer_token = *t;
+  s.json_path = args->get("--report-json");
+  s.junit_path = args->get("--report-junit");
+  if (auto st = writable(s.json_path, "--report-json"); !st) return st.error();
+  if (auto st = writable(s.junit_path, "--report-junit"); !st) return st.error();
+  return s;
+}
+
+void list_checks(const std::vector<conformance::CheckDef>& catalogue, std::ostream& out) {
+  for (const auto& d : catalogue) {
+    std::string versions = d.versions.empty() ? "all" : "";
+    for (const auto v : d.versions)
+      versions += (versions.empty() ? "" : ",") + std::string(protocol::to_string(v));
+    out << d.id << "  " << conformance::to_string(d.level) << "  [" << join(d.requirements, ",")
+        << "]  " << d.area << (d.per_level ? ", per level" : "")
+        << (d.operational ? ", --operational" : "") << ", IG " << versions << "\n    " << d.title
+        << "\n";
+  }
+}
+
+template <class Write>
+Status write_report(const std::string& path, Write write) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return make_error(path, "cannot open for writing");
+    write(f);
+    if (!f.flush()) return make_error(path, "write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return make_error(path, "cannot move the report into place: " + ec.message());
+  return Ok{};
+}
+
+}  // namespace
+
+int check_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  auto settings = read_settings(argv);
+  if (!settings) {
+    err << "bulkharness check: " << settings.error().message() << "\n";
+    return 2;
+  }
+  const auto catalogue = conformance::all_checks();
+  if (settings->list) {
+    list_checks(catalogue, out);
+    return 0;
+  }
+  const auto& o = settings->options;
+  auto selected = conformance::select_checks(catalogue, o);
+  if (!selected) {
+    err << "bulkharness check: " << selected.error().message() << "\n";
+    return 2;
+  }
+  if (o.explore_runs > 0) {
+    // RapidCheck announces its configuration on first use: make it name our seed.
+    const std::string rc = "seed=" + std::to_string(o.seed) + " verbose_progress=0";
+    setenv("RC_PARAMS", rc.c_str(), 1);
+  }
+  conformance::net::BlockingHttp http(o.request_timeout);
+  conformance::ProbeOptions po{o.base_url, o.version, o.request_timeout, o.job_timeout,
+                               o.bearer_token};
+  conformance::Probe probe(http, po, http.now() + o.timeout);
+  conformance::Context ctx(probe, o);
+  const auto report = conformance::run_checks(ctx, *selected);
+  conformance::write_text(report, out, settings->verbose);
+  int code = report.exit_code();
+  auto save = [&](const std::optional<std::string>& path, auto fn) {
+    if (!path) return;
+    if (auto st = write_report(*path, fn); !st) {
+      err << "bulkharness check: " << st.error().message() << "\n";
+      code = 2;
+    }
+  };
+  save(settings->json_path, [&](std::ostream& f) { conformance::write_json(report, f); });
+  save(settings->junit_path, [&](std::ostream& f) { conformance::write_junit(report, f); });
+  return code;
+}
+
+}  // namespace bh::app

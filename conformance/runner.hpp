@@ -1,0 +1,34 @@
+// conformance/runner: selects the checks for a run, runs them, and sums up.
+//
+// Contract: a check runs when it applies to the IG version, is not operational (unless asked),
+// and matches --only (by check id or requirement ID; an --only that matches nothing is an
+// Error). Per-level checks run once per level. Active checks run in catalogue order, passive
+// ones after them; results are reported grouped by area in catalogue order. A check that
+// throws or writes no verdict is reported as skipped with the reason; once the run's deadline
+// has passed every remaining check is skipped saying so. Every job is released at the end.
+// The exit status is 0 when no SHALL check failed, else 1.
+#pragma once
+
+#include <vector>
+
+#include "conformance/check_def.hpp"
+#include "core/result.hpp"
+
+namespace bh::conformance {
+
+struct RunReport {
+  std::string base_url;
+  protocol::IgVersion version{};
+  std::vector<std::string> levels;
+  std::string levels_note;
+  std::vector<CheckResult> results;
+  Duration elapsed{0};
+  std::size_t count(Status s) const;
+  int exit_code() const { return count(Status::kFail) > 0 ? 1 : 0; }
+};
+
+Result<std::vector<const CheckDef*>> select_checks(const std::vector<CheckDef>& catalogue,
+                                                   const CheckOptions& options);
+RunReport run_checks(Context& ctx, const std::vector<const CheckDef*>& checks);
+
+}  // namespace bh::conformance
