@@ -1,6 +1,7 @@
 // Download checks (DL-03, DL-05, DL-08, DL-09, DL-13, DL-15, MF-12): every file of the baseline
 // export, streamed through the NDJSON validator; one file again with gzip offered.
 #include "conformance/check_def.hpp"
+#include "core/strings.hpp"
 
 namespace bh::conformance {
 
@@ -76,6 +77,23 @@ void ndjson(Context& ctx, const std::string& level, Verdict& v, bool types) {
   }
   v.pass(types ? "every line's resourceType matches its manifest item's type"
                : std::to_string(lines) + " lines, each one JSON resource, every line ended");
+}
+
+void r4_valid(Context& ctx, const std::string& level, Verdict& v) {
+  const ExportRun* run = with_files(ctx, level, v);
+  if (run == nullptr) return;
+  if (run->facts.empty()) return v.skip("no resources were downloaded to validate");
+  std::size_t bad = 0;
+  const ResourceFacts* first = nullptr;
+  for (const auto& r : run->facts)
+    if (!r.r4_problems.empty() && bad++ == 0) first = &r;
+  if (first != nullptr)
+    return v.violated(std::to_string(bad) + " of " + std::to_string(run->facts.size()) +
+                      " resources break the base R4 structure, e.g. " + first->type + "/" +
+                      first->id + ": " + join(first->r4_problems, "; "));
+  v.pass(std::to_string(run->facts.size()) +
+         " resources conform to the base R4 structure "
+         "(elements, cardinality, JSON types; not invariants or terminology)");
 }
 
 void gzip(Context& ctx, const std::string& level, Verdict& v) {
@@ -180,6 +198,16 @@ void add_download_checks(std::vector<CheckDef>& out) {
                  false,
                  {},
                  [](Context& c, const std::string& l, Verdict& v) { ndjson(c, l, v, true); }});
+  out.push_back({"download-r4-valid",
+                 "download",
+                 Level::kShall,
+                 {"DL-13", "DL-03"},
+                 "every exported resource has the base R4 structure (Inferno VAL)",
+                 true,
+                 false,
+                 false,
+                 {},
+                 r4_valid});
   out.push_back({"download-gzip",
                  "download",
                  Level::kShall,

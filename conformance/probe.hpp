@@ -80,6 +80,7 @@ struct ResourceFacts {
   std::vector<std::string> keys;          // top-level element names
   std::vector<std::string> patient_refs;  // ids referenced as "Patient/<id>" anywhere
   bool subsetted = false;                 // meta.tag SUBSETTED
+  std::vector<std::string> r4_problems;   // base R4 structure (protocol/r4_model), first few
 };
 
 struct Download {

@@ -3,6 +3,7 @@
 
 #include "conformance/probe.hpp"
 #include "protocol/gunzip.hpp"
+#include "protocol/r4_model.hpp"
 
 namespace bh::conformance {
 
@@ -60,6 +61,7 @@ std::optional<ResourceFacts> resource_facts(std::string_view line) {
     collect_patient_refs(j, f.patient_refs, 0);
   }
   f.subsetted = has_subsetted_tag(j);
+  f.r4_problems = protocol::validate_r4(j, 3);
   return f;
 }
 
