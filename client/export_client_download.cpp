@@ -4,6 +4,7 @@
 #include "client/error_classifier.hpp"
 #include "client/export_client.hpp"
 #include "client/wait_policy.hpp"
+#include "protocol/media_range.hpp"
 
 namespace bh::client {
 
@@ -14,7 +15,7 @@ bool is_redirect(int status) {
 }
 
 std::string media_type(std::string_view content_type) {
-  return std::string(protocol::trim(content_type.substr(0, content_type.find(';'))));
+  return std::string(protocol::media_type_of(content_type));
 }
 
 }  // namespace

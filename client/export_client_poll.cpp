@@ -7,6 +7,7 @@
 #include "client/wait_policy.hpp"
 #include "protocol/fhir_instant.hpp"
 #include "protocol/http_date.hpp"
+#include "protocol/media_range.hpp"
 
 namespace bh::client {
 
@@ -24,8 +25,7 @@ std::string clean_progress(std::string_view text) {
 
 bool is_json_media_type(std::optional<std::string_view> content_type) {
   if (!content_type) return false;
-  auto mime = protocol::trim(content_type->substr(0, content_type->find(';')));
-  return protocol::iequals(mime, "application/json");
+  return protocol::iequals(protocol::media_type_of(*content_type), "application/json");
 }
 
 }  // namespace

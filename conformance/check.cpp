@@ -1,6 +1,7 @@
 #include "conformance/check.hpp"
 
 #include "conformance/check_def.hpp"
+#include "protocol/media_range.hpp"
 #include "protocol/operation_outcome.hpp"
 
 namespace bh::conformance {
@@ -90,9 +91,7 @@ void unfinished(const ExportRun& run, Verdict& v, const std::string& what) {
 }
 
 std::string media_type(const Exchange& e) {
-  std::string ct(e.header("Content-Type").value_or(""));
-  if (auto semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
-  return std::string(protocol::trim(ct));
+  return std::string(protocol::media_type_of(e.header("Content-Type").value_or("")));
 }
 
 std::string describe_answer(const Exchange& e, const std::string& what) {

@@ -31,6 +31,7 @@
 #include "protocol/fhir_instant.hpp"
 #include "protocol/kickoff_params.hpp"
 #include "protocol/manifest.hpp"
+#include "protocol/media_range.hpp"
 #include "protocol/text_quote.hpp"
 #include "protocol/url.hpp"
 
@@ -329,7 +330,7 @@ Status check_content_type(const Headers& headers) {
   if (!ct)
     return make_error("kick-off POST header Content-Type", "missing",
                       "application/fhir+json or application/json");
-  const auto media = trim(ct->substr(0, ct->find(';')));
+  const auto media = media_type_of(*ct);
   if (!iequals(media, "application/fhir+json") && !iequals(media, "application/json"))
     return make_error("kick-off POST header Content-Type", "not a FHIR JSON media type",
                       "application/fhir+json or application/json", quote_value(*ct));

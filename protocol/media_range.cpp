@@ -59,4 +59,8 @@ bool accept_admits_any(std::string_view accept, std::initializer_list<std::strin
   return false;
 }
 
+std::string_view media_type_of(std::string_view content_type) {
+  return trim(content_type.substr(0, content_type.find(';')));
+}
+
 }  // namespace bh::protocol

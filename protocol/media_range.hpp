@@ -14,5 +14,7 @@ bool accept_admits(std::string_view accept, std::string_view media_type);
 // The type is named outright (no wildcard), with q > 0: "the client asked for exactly this".
 bool accept_names(std::string_view accept, std::string_view media_type);
 bool accept_admits_any(std::string_view accept, std::initializer_list<std::string_view> types);
+// The media type of a Content-Type value, without parameters or spaces: "application/json".
+std::string_view media_type_of(std::string_view content_type);
 
 }  // namespace bh::protocol
