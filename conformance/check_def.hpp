@@ -30,7 +30,6 @@ class Verdict {
   void evidence(const Exchange& e);
   void evidence(Evidence e);
   bool written() const { return written_; }
-  Level level() const { return r_.level; }
 
  private:
   void set(Status s, std::string message);

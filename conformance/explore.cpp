@@ -267,13 +267,22 @@ void explore(Context& ctx, const std::string&, Verdict& v) {
   const auto result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
   const std::string tally = std::to_string(sequences) + " sequences, " + std::to_string(requests) +
                             " requests, " + std::to_string(should) + " SHOULD findings";
+  rc::detail::FailureResult failure;
+  rc::detail::GaveUpResult gave_up;
+  rc::detail::Error error;
+  // A sequence that threw fails the property without a model violation: never a pass.
+  if (!violation && result.match(failure))
+    return v.violated("a generated sequence failed without a model verdict: " +
+                      failure.description);
+  if (!violation && (result.match(gave_up) || result.match(error)))
+    return v.skip("the exploration could not run: " +
+                  (result.match(gave_up) ? gave_up.description : error.description));
   if (!violation) return v.pass(std::to_string(runs) + " generated sequences held (" + tally + ")");
   std::string steps;
   for (const auto& s : smallest)
     steps += s + "\n";
   v.evidence(Evidence{"the smallest failing sequence (shrunk), as curl steps:\n" + steps,
                       "seed " + std::to_string(ctx.options().seed) + "; " + tally});
-  (void)result;
   v.violated(*violation);
 }
 

@@ -159,15 +159,15 @@ Exchange Probe::kickoff_patiently(const std::string& level, const protocol::Quer
   // A server that does not answer at all gets one more try, not the full patience.
   for (int attempt = 0; attempt < (e.ok() ? 8 : 1) && transient_error(e) && !out_of_time();
        ++attempt) {
-    auto wait = wait_after(e, attempt);
-    if (!wait || *wait >= time_left()) break;
-    http_.sleep(*wait);
+    const Duration wait = wait_after(e, attempt);
+    if (wait >= time_left()) break;
+    http_.sleep(wait);
     e = kickoff(level, params, style);
   }
   return e;
 }
 
-std::optional<Duration> Probe::wait_after(const Exchange& e, int attempt) const {
+Duration Probe::wait_after(const Exchange& e, int attempt) const {
   Instant now = e.at;
   if (auto date = e.header("Date")) {
     if (auto d = protocol::parse_http_date(*date, now)) now = *d;
@@ -201,15 +201,15 @@ PollResult Probe::poll(const std::string& status_url) {
       return r;
     }
     if (st == 202) retries = 0;
-    auto wait = wait_after(e, backoff_step++);
-    if (st == 202 && e.header("Retry-After") && wait) backoff_step = 0;
-    if (http_.now() + *wait > give_up) {
+    const Duration wait = wait_after(e, backoff_step++);
+    if (st == 202 && e.header("Retry-After")) backoff_step = 0;
+    if (http_.now() + wait > give_up) {
       r.end = PollEnd::kTimedOut;
       r.message = "no final answer within the job budget of " +
                   client::format_seconds(options_.job_timeout) + " (or the run's deadline)";
       return r;
     }
-    http_.sleep(*wait);
+    http_.sleep(wait);
   }
 }
 

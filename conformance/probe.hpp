@@ -128,7 +128,7 @@ class Probe {
   const std::vector<Exchange>& status_log() const { return status_log_; }
 
  private:
-  std::optional<Duration> wait_after(const Exchange& e, int attempt) const;
+  Duration wait_after(const Exchange& e, int attempt) const;
   Download download_once(const Outgoing& request, const std::string& expected_type,
                          const FactsFn& on_resource);
   Outgoing with_auth(Outgoing request) const;
