@@ -41,6 +41,9 @@ struct ResponseReader::Impl {
 };
 
 bool ResponseReader::Impl::step() {
+  // With no bytes the parser cannot move, and Beast 1.81's header parser does pointer
+  // arithmetic on a null buffer when handed an empty one (UBSan: pointer-overflow).
+  if (pending.empty()) return false;
   beast::error_code ec;
   if (!parser.is_header_done()) {
     const std::size_t n = parser.put(boost::asio::buffer(pending), ec);
