@@ -22,6 +22,8 @@ struct ResponseCallbacks {
   std::function<bool(std::string_view chunk)> on_body;
   std::function<void()> on_end;
   std::function<void(std::string message)> on_error;
+  // Optional: the TLS version the connection negotiated ("TLSv1.3"), before on_head; https only.
+  std::function<void(const std::string& version)> on_tls;
 };
 
 class Transport {

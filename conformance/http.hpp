@@ -32,6 +32,7 @@ struct Incoming {
   int status = 0;                    // 0 when no response head arrived
   protocol::Headers headers;
   Duration elapsed{0};
+  std::string tls_version;  // https: what the connection negotiated ("TLSv1.3")
 };
 
 using BodyFn = std::function<bool(std::string_view chunk)>;

@@ -2,8 +2,12 @@
 
 #include <memory>
 
+#include "auth/jwks.hpp"
+#include "auth/signing_key.hpp"
+
 #include "client/export_client.hpp"
 #include "client/export_command.hpp"
+#include "client/token_keeper.hpp"
 #include "mockserver/judge/judge_rule.hpp"
 #include "mockserver/mock_server.hpp"
 #include "sim/counting_sink.hpp"
@@ -36,6 +40,7 @@ class World {
   void end_checks(const DriveResult& d, const client::ClientOptions& o, const CountingSink& sink,
                   int client_no);
   void probe_deleted();
+  std::optional<std::string> probe_token();
   RunResult& result() { return result_; }
   mockserver::MockServer& mock() { return *mock_; }
   Instant start() const { return start_; }
@@ -67,7 +72,12 @@ class World {
   std::vector<std::string> accepted_deletes_;
   Fnv trace_;
   RunResult result_;
+  // SMART scenarios: the simulated client's key, registered with the mock. Made per run; it
+  // never reaches the trace (tokens are numbered from the seed, assertions are not journalled).
+  std::shared_ptr<const auth::SigningKey> key_;
 };
+
+constexpr const char* kSimClientId = "sim-client";
 
 World::World(const RunConfig& c)
     : config_(c),
@@ -82,6 +92,16 @@ World::World(const RunConfig& c)
   mc.scenario = c.scenario;
   mc.started_at = start_;
   mc.journal_capacity = 1u << 20;
+  if (c.scenario.auth) {
+    auto key = auth::SigningKey::generate(auth::Alg::kES384, "sim-key");
+    BH_ASSERT(key.ok(), "the simulator could not make its client key");
+    key_ = std::make_shared<const auth::SigningKey>(std::move(*key));
+    mc.auth = auth::TokenServiceConfig{};
+    auth::ClientRegistration reg;
+    reg.client_id = kSimClientId;
+    reg.jwks = auth::Jwks::of({*key_});
+    mc.auth->clients.push_back(std::move(reg));
+  }
   mock_ = std::make_unique<mockserver::MockServer>(std::move(mc));
   network_.set_observer([this](const ServerExchange& x) { observe(x); });
 }
@@ -94,6 +114,7 @@ Result<client::ClientOptions> World::options(const std::vector<std::string>& arg
   if (!cmd) return cmd.error();
   client::ClientOptions o = client::to_client_options(*cmd, clock_.now());
   o.seed = seed;
+  if (key_) o.smart = client::SmartAuthOptions{kSimClientId, key_, "", "system/*.read"};
   if (auto valid = client::validate_options(o); !valid) return valid.error();
   return o;
 }
@@ -212,16 +233,41 @@ void World::end_checks(const DriveResult& d, const client::ClientOptions& o,
     inv->at_end(f, result_.violations);
 }
 
+std::optional<std::string> World::probe_token() {
+  // A token of the simulated client's own, got through the network like any other request, so
+  // the probe is refused only for what the status URL says, never for a missing token.
+  client::TokenKeeper keeper(
+      {kSimClientId, key_, "http://127.0.0.1:8080/auth/token", "system/*.read"}, kSimBaseUrl,
+      config_.seed + 1);
+  auto built = keeper.token_request(clock_.now());
+  if (!built) return std::nullopt;
+  int status = 0;
+  std::string body;
+  client::ResponseCallbacks cb{[&](int s, const protocol::Headers&) { status = s; },
+                               [&](std::string_view c) {
+                                 body.append(c);
+                                 return true;
+                               },
+                               [] {}, [](std::string) {}, nullptr};
+  network_.start(built->url, std::move(built->req), std::move(cb));
+  while (scheduler_.run_next()) {
+  }
+  if (!keeper.on_token(status, body, clock_.now())) return std::nullopt;
+  return keeper.token();
+}
+
 void World::probe_deleted() {
   client_no_ = 0;
+  const auto token = key_ && !accepted_deletes_.empty() ? probe_token() : std::nullopt;
   for (const auto& target : accepted_deletes_) {
     protocol::Request req;
     req.method = "GET";
     req.target = target;
     req.headers.set("Accept", "application/json");
+    if (token) req.headers.set("Authorization", "Bearer " + *token);
     client::ResponseCallbacks ignore{[](int, const protocol::Headers&) {},
                                      [](std::string_view) { return true; }, [] {},
-                                     [](std::string) {}};
+                                     [](std::string) {}, nullptr};
     network_.start(std::string("http://127.0.0.1:8080") + target, std::move(req),
                    std::move(ignore));
   }

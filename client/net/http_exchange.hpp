@@ -6,7 +6,8 @@
 // limits per request kind and stops the read by returning false. A keep-alive connection whose
 // response completed goes back to the pool; any other is closed. An idempotent request that
 // fails on a reused connection before any response byte is retried once on a fresh connection
-// (the server closed it while idle).
+// (the server closed it while idle). A new https connection does its TLS handshake (within the
+// connect timeout) before the request is written.
 #pragma once
 
 #include <array>
@@ -25,15 +26,17 @@ namespace bh::client::net {
 class HttpExchange : public std::enable_shared_from_this<HttpExchange> {
  public:
   HttpExchange(HttpTransport& transport, std::string url, std::string host, std::string port,
-               boost::beast::http::request<boost::beast::http::string_body> request,
+               bool tls, boost::beast::http::request<boost::beast::http::string_body> request,
                ResponseCallbacks callbacks);
   void run();
 
  private:
   void begin(std::shared_ptr<Connection> connection);
+  std::string origin_key() const;
   void on_resolve(boost::system::error_code ec,
                   boost::asio::ip::tcp::resolver::results_type results);
   void on_connect(boost::system::error_code ec);
+  void on_handshake(boost::system::error_code ec);
   void write();
   void on_write(boost::system::error_code ec);
   void on_header(boost::system::error_code ec);
@@ -47,6 +50,7 @@ class HttpExchange : public std::enable_shared_from_this<HttpExchange> {
   std::string url_;
   std::string host_;
   std::string port_;
+  bool tls_ = false;
   boost::beast::http::request<boost::beast::http::string_body> request_;
   ResponseCallbacks callbacks_;
   std::shared_ptr<Connection> conn_;

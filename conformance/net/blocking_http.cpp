@@ -24,9 +24,12 @@ struct Pending {
 }  // namespace
 
 struct BlockingHttp::Impl {
-  explicit Impl(Duration io_timeout)
+  Impl(Duration io_timeout, client::net::TlsClientOptions tls)
       : transport(ioc, client::net::TransportOptions{.connect_timeout = io_timeout,
-                                                     .io_timeout = io_timeout}) {}
+                                                     .io_timeout = io_timeout,
+                                                     .max_idle_per_origin = 8,
+                                                     .header_limit = 64 * 1024,
+                                                     .tls = std::move(tls)}) {}
   boost::asio::io_context ioc;
   client::net::HttpTransport transport;
 
@@ -43,7 +46,8 @@ struct BlockingHttp::Impl {
   }
 };
 
-BlockingHttp::BlockingHttp(Duration io_timeout) : impl_(std::make_unique<Impl>(io_timeout)) {}
+BlockingHttp::BlockingHttp(Duration io_timeout, client::net::TlsClientOptions tls)
+    : impl_(std::make_unique<Impl>(io_timeout, std::move(tls))) {}
 BlockingHttp::~BlockingHttp() = default;
 
 Incoming BlockingHttp::send(const Outgoing& request, Duration timeout, const ResponseSink& sink) {
@@ -70,6 +74,7 @@ Incoming BlockingHttp::send(const Outgoing& request, Duration timeout, const Res
     return more;
   };
   cb.on_end = [pending] { pending->done = true; };
+  cb.on_tls = [pending](const std::string& version) { pending->result.tls_version = version; };
   cb.on_error = [pending](std::string message) {
     if (!pending->done) pending->result.error = std::move(message);
     pending->done = true;

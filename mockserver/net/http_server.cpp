@@ -16,7 +16,28 @@ HttpServer::~HttpServer() {
   stop();
 }
 
+namespace {
+Result<std::unique_ptr<net::ssl::context>> make_tls_context(const TlsIdentityPem& id) {
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  // AUTH-01: TLS 1.2 or later, whatever the system's OpenSSL defaults are.
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                   net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain(net::buffer(id.cert_pem), ec);
+  if (ec) return make_error("--tls-cert", "not a usable PEM certificate: " + ec.message());
+  ctx->use_private_key(net::buffer(id.key_pem), net::ssl::context::pem, ec);
+  if (ec) return make_error("--tls-key", "not a usable PEM private key: " + ec.message());
+  return ctx;
+}
+}  // namespace
+
 Result<std::uint16_t> HttpServer::bind() {
+  if (options_.tls) {
+    auto ctx = make_tls_context(*options_.tls);
+    if (!ctx) return ctx.error();
+    tls_ = std::move(*ctx);
+  }
   auto port = listen(acceptor_, options_.host, options_.port);
   if (!port) return port;
   for (const auto& host : options_.extra_hosts) {
@@ -61,7 +82,10 @@ void HttpServer::accept(tcp::acceptor& acceptor) {
   // One io_context thread serves everything, so no strand is needed.
   acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), options_, handler_)->run();
+    if (!ec && tls_)
+      std::make_shared<TlsSession>(TlsStream(std::move(socket), *tls_), options_, handler_)->run();
+    else if (!ec)
+      std::make_shared<PlainSession>(PlainStream(std::move(socket)), options_, handler_)->run();
     accept(acceptor);
   });
 }

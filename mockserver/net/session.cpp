@@ -1,5 +1,8 @@
 #include "mockserver/net/session.hpp"
 
+#include <type_traits>
+
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 
 #include "mockserver/faults/fault_support.hpp"
@@ -24,35 +27,49 @@ void copy_headers(const protocol::Response& from, Message& to) {
 }
 }  // namespace
 
-Session::Session(net::ip::tcp::socket socket, const HttpServerOptions& options,
-                 std::shared_ptr<Handler> handler)
-    : stream_(std::move(socket)),
+template <class Stream>
+Session<Stream>::Session(Stream stream, const HttpServerOptions& options,
+                         std::shared_ptr<Handler> handler)
+    : stream_(std::move(stream)),
       options_(options),
       handler_(std::move(handler)),
       timer_(stream_.get_executor()) {
   beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = tcp().socket().remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string();
 }
 
-void Session::run() {
-  read();
+template <class Stream>
+void Session<Stream>::run() {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    // A client that connects and never says hello is an idle connection like any other.
+    tcp().expires_after(to_steady(options_.idle_timeout));
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) return self->close();
+                              self->read();
+                            });
+  } else {
+    read();
+  }
 }
 
-void Session::read() {
+template <class Stream>
+void Session<Stream>::read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
   parser_->body_limit(options_.max_body_bytes);
-  stream_.expires_after(to_steady(options_.idle_timeout));
+  tcp().expires_after(to_steady(options_.idle_timeout));
   http::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
-void Session::on_read(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_read(beast::error_code ec) {
   if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
       ec == net::error::connection_reset || ec == net::error::operation_aborted ||
-      ec == net::error::eof)
+      ec == net::error::eof || ec == net::ssl::error::stream_truncated)
     return close();
   if (ec == http::error::body_limit)
     return reply_error(
@@ -81,7 +98,8 @@ void Session::on_read(beast::error_code ec) {
     write_simple(std::move(response));
 }
 
-void Session::reply_error(http::status status, const std::string& reason) {
+template <class Stream>
+void Session<Stream>::reply_error(http::status status, const std::string& reason) {
   keep_alive_ = false;
   protocol::Response r;
   r.status = static_cast<int>(status);
@@ -90,7 +108,8 @@ void Session::reply_error(http::status status, const std::string& reason) {
   write_simple(std::move(r));
 }
 
-void Session::write_simple(protocol::Response&& response) {
+template <class Stream>
+void Session<Stream>::write_simple(protocol::Response&& response) {
   simple_ = std::make_shared<http::response<http::string_body>>();
   simple_->result(static_cast<unsigned>(response.status));
   simple_->version(11);
@@ -99,13 +118,15 @@ void Session::write_simple(protocol::Response&& response) {
   simple_->body() = std::move(response.body);
   simple_->keep_alive(keep_alive_);
   simple_->prepare_payload();
-  stream_.expires_after(to_steady(options_.write_timeout));
-  http::async_write(
-      stream_, *simple_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->after_write(ec); });
+  tcp().expires_after(to_steady(options_.write_timeout));
+  http::async_write(stream_, *simple_,
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->after_write(ec);
+                    });
 }
 
-void Session::write_streamed(protocol::Response&& response) {
+template <class Stream>
+void Session<Stream>::write_streamed(protocol::Response&& response) {
   head_ = std::make_shared<http::response<http::empty_body>>();
   head_->result(static_cast<unsigned>(response.status));
   head_->version(11);
@@ -115,30 +136,32 @@ void Session::write_streamed(protocol::Response&& response) {
   head_->chunked(true);
   body_ = std::move(response.stream);
   head_sr_.emplace(*head_);
-  stream_.expires_after(to_steady(options_.write_timeout));
+  tcp().expires_after(to_steady(options_.write_timeout));
   http::async_write_header(stream_, *head_sr_,
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                              if (ec) return self->close();
                              self->write_next_chunk();
                            });
 }
 
-void Session::write_next_chunk() {
+template <class Stream>
+void Session<Stream>::write_next_chunk() {
   chunk_.clear();
   bool more = true;
   // A stream may produce an empty piece (a filtered-out stretch of records); keep pulling, but
   // never loop without bound on a stream that makes no progress.
   for (int tries = 0; more && chunk_.empty() && tries < 1000000; ++tries)
     more = body_->next(chunk_, kChunkBytes);
-  stream_.expires_after(to_steady(options_.write_timeout));
+  tcp().expires_after(to_steady(options_.write_timeout));
   if (chunk_.empty()) {
-    net::async_write(
-        stream_, http::make_chunk_last(),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->after_write(ec); });
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->after_write(ec);
+                     });
     return;
   }
   net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
-                   [self = shared_from_this(), more](beast::error_code ec, std::size_t) {
+                   [self = this->shared_from_this(), more](beast::error_code ec, std::size_t) {
                      if (ec) return self->close();
                      if (more) return self->write_next_chunk();
                      net::async_write(
@@ -147,7 +170,8 @@ void Session::write_next_chunk() {
                    });
 }
 
-void Session::write_scripted(protocol::Response&& response) {
+template <class Stream>
+void Session<Stream>::write_scripted(protocol::Response&& response) {
   keep_alive_ = false;
   const bool chunked = response.stream != nullptr;
   if (auto drained = drain_body(response); !drained) {
@@ -160,13 +184,14 @@ void Session::write_scripted(protocol::Response&& response) {
   run_step();
 }
 
-void Session::run_step() {
+template <class Stream>
+void Session<Stream>::run_step() {
   if (step_ >= script_.steps.size()) return close();
   const WireStep& s = script_.steps[step_++];
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   switch (s.kind) {
     case WireStep::Kind::kWrite:
-      stream_.expires_after(to_steady(options_.write_timeout));
+      tcp().expires_after(to_steady(options_.write_timeout));
       net::async_write(stream_, net::buffer(script_.bytes.data() + s.offset, s.length),
                        [self](beast::error_code ec, std::size_t) {
                          if (ec) return self->close();
@@ -187,14 +212,16 @@ void Session::run_step() {
   }
 }
 
-void Session::reset_connection() {
+template <class Stream>
+void Session<Stream>::reset_connection() {
   // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
   beast::error_code ec;
-  stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
-  stream_.socket().close(ec);
+  tcp().socket().set_option(net::socket_base::linger(true, 0), ec);
+  tcp().socket().close(ec);
 }
 
-void Session::after_write(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::after_write(beast::error_code ec) {
   simple_.reset();
   head_sr_.reset();
   head_.reset();
@@ -203,10 +230,14 @@ void Session::after_write(beast::error_code ec) {
   read();
 }
 
-void Session::close() {
+template <class Stream>
+void Session<Stream>::close() {
   beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  tcp().socket().close(ec);
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace bh::mockserver

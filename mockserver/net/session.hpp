@@ -1,4 +1,6 @@
 // mockserver/net/session: one accepted connection (see http_server.hpp for the contract).
+// One template for both transports: plain TCP and TLS over TCP differ only in the handshake and
+// in which layer is read and written; deadlines, resets and closes act on the TCP layer.
 #pragma once
 
 #include <memory>
@@ -9,19 +11,24 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "mockserver/net/http_server.hpp"
 #include "mockserver/wire_script.hpp"
 
 namespace bh::mockserver {
 
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, const HttpServerOptions& options,
-          std::shared_ptr<Handler> handler);
+  Session(Stream stream, const HttpServerOptions& options, std::shared_ptr<Handler> handler);
   void run();
 
  private:
+  boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
   void read();
   void on_read(boost::beast::error_code ec);
   void reply_error(boost::beast::http::status status, const std::string& reason);
@@ -35,7 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void after_write(boost::beast::error_code ec);
   void close();
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   HttpServerOptions options_;
   std::shared_ptr<Handler> handler_;
@@ -52,5 +59,10 @@ class Session : public std::enable_shared_from_this<Session> {
   WireScript script_;
   std::size_t step_ = 0;
 };
+
+using PlainSession = Session<PlainStream>;
+using TlsSession = Session<TlsStream>;
+extern template class Session<PlainStream>;
+extern template class Session<TlsStream>;
 
 }  // namespace bh::mockserver

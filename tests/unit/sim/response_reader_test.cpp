@@ -45,7 +45,7 @@ struct Seen {
               pieces.push_back(chunk.size());
               return accept;
             },
-            [this] { ++ends; }, [this](std::string m) { errors.push_back(std::move(m)); }};
+            [this] { ++ends; }, [this](std::string m) { errors.push_back(std::move(m)); }, nullptr};
   }
 };
 
