@@ -85,7 +85,8 @@ protocol::Response FaultEngine::chain(const std::vector<std::size_t>& chosen, st
                    info.job,
                    numbers[i],
                    rule_rng(seed_, slot.rule->id, numbers[i]),
-                   files};
+                   files,
+                   info.tokens};
   const Next next = [&] { return chain(chosen, i + 1, numbers, fired, info, files, service); };
   protocol::Response r = slot.fault->apply(ctx, next);
   fired[i] = !ctx.declined;

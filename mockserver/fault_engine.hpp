@@ -38,6 +38,7 @@ struct RequestInfo {
   const protocol::ExportJob* job;
   std::uint64_t job_ordinal;  // 0: no job
   const protocol::ServiceConfig& service;
+  auth::TokenService* tokens;  // SMART auth, when on (auth faults revoke tokens through it)
 };
 
 class FaultEngine {

@@ -52,6 +52,24 @@ nlohmann::ordered_json to_json(const JournalEntry& e) {
   if (!e.wire.empty()) j["wire"] = e.wire;
   if (e.body.kind != judge::BodyFacts::Kind::kNone) j["body"] = judge::to_json(e.body);
   if (e.incomplete) j["incomplete"] = true;
+  if (e.auth.token_request) {
+    const auto& d = e.auth.decision;
+    nlohmann::ordered_json t = {
+        {"client_id", d.client_id}, {"alg", d.alg}, {"kid", d.kid}, {"jti", d.jti}};
+    if (d.error.empty()) {
+      t["scope"] = d.scope;
+    } else {
+      t["error"] = d.error;
+      t["detail"] = d.detail;
+    }
+    j["token_request"] = t;
+  }
+  if (e.auth.bearer_checked) {
+    nlohmann::ordered_json b = {{"presented", e.auth.bearer.presented}};
+    if (!e.auth.bearer.client_id.empty()) b["client_id"] = e.auth.bearer.client_id;
+    if (!e.auth.bearer.error.empty()) b["error"] = e.auth.bearer.error;
+    j["bearer"] = b;
+  }
   return j;
 }
 

@@ -5,7 +5,8 @@
 // headers, the response status and headers, the endpoint class, the job (id and ordinal), every
 // fault rule that fired (rule id, kind, match number) and the wire action a connection fault
 // took, plus what the body told the client (judge::BodyFacts: manifest urls, issue codes) and
-// whether the body arrived whole (`incomplete` when a connection fault cut or mislabelled it).
+// whether the body arrived whole (`incomplete` when a connection fault cut or mislabelled it),
+// and with SMART auth what the token endpoint decided or what the bearer check saw.
 // Its JSON is a pure function of the entries: with the same requests at the same instants
 // it is byte for byte the same.
 #pragma once
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
+#include "mockserver/auth_gate.hpp"
 #include "mockserver/fault_engine.hpp"
 #include "mockserver/judge/body_facts.hpp"
 #include "protocol/http.hpp"
@@ -40,6 +42,7 @@ struct JournalEntry {
   std::string wire;                // the connection fault's action, if any
   judge::BodyFacts body;           // what the body said (kind none when no response was sent)
   bool incomplete = false;         // the body was cut short or its framing was broken
+  AuthFacts auth;                  // SMART: the token endpoint's decision, the bearer check
 
   // "throttle (rule storm, match 2); ..." for people, empty without faults.
   std::string faults_text() const;

@@ -40,19 +40,48 @@ protocol::Response admin_error(int status, const Error& e) {
   return admin_json(status, {{"error", e.message()}});
 }
 
+bool auth_on(const MockServerConfig& c) {
+  return c.auth.has_value() || c.scenario.auth.has_value();
+}
+
+std::string base_path_of(const std::string& base_url) {
+  auto url = protocol::parse_url(base_url);
+  return url ? url->target : "/fhir";
+}
+
+std::optional<AuthGate> make_gate(const MockServerConfig& c) {
+  if (!auth_on(c)) return std::nullopt;
+  auth::TokenServiceConfig t = c.auth.value_or(auth::TokenServiceConfig{});
+  const std::string base_path = base_path_of(c.service.base_url);
+  if (t.token_url.empty())  // the origin of the FHIR base, path /auth/token
+    t.token_url =
+        c.service.base_url.substr(0, c.service.base_url.size() - base_path.size()) + "/auth/token";
+  if (c.scenario.auth) t.token_lifetime = c.scenario.auth->token_lifetime;
+  t.seed = c.service.seed;
+  t.wire = c.service.wire;
+  return AuthGate(std::move(t), c.jwks_fetcher, base_path);
+}
+
+protocol::ServiceConfig with_auth(protocol::ServiceConfig service, const MockServerConfig& c) {
+  service.requires_access_token = auth_on(c);
+  return service;
+}
+
 }  // namespace
 
 struct MockServer::Runtime {
   Runtime(const MockServerConfig& c)
       : dataset(with_scenario(c.data, c.scenario)),
         source(dataset),
-        service(with_scenario(c.service, c.scenario), source),
-        engine(c.scenario, c.service.seed) {}
+        service(with_auth(with_scenario(c.service, c.scenario), c), source),
+        engine(c.scenario, c.service.seed),
+        gate(make_gate(c)) {}
   datagen::Dataset dataset;
   DatasetSource source;
   protocol::ExportService service;
   FaultEngine engine;
   ExtraFiles files;
+  std::optional<AuthGate> gate;
   std::map<std::string, std::uint64_t> ordinals;  // job id -> 1-based kick-off order
 };
 
@@ -85,7 +114,8 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
   auto target = protocol::split_target(request.target);
   if (target && target->path.starts_with("/__admin/"))
     return admin(request, target->path, transport_now);
-  const protocol::RequestClass cls = rt_->service.classify(request);
+  const protocol::RequestClass cls = classify(request);
+  auth_facts_ = {};
   std::uint64_t ordinal = 0;
   if (cls.endpoint == protocol::Endpoint::kKickoff) {
     ordinal = rt_->service.jobs_created() + 1;  // the job this kick-off would create
@@ -93,8 +123,14 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
     ordinal = it->second;
   }
   const protocol::ExportJob* job = cls.job_id.empty() ? nullptr : rt_->service.job(cls.job_id);
-  RequestInfo info{
-      request, cls, now, now - config_.started_at, job, ordinal, rt_->service.config()};
+  RequestInfo info{request,
+                   cls,
+                   now,
+                   now - config_.started_at,
+                   job,
+                   ordinal,
+                   rt_->service.config(),
+                   rt_->gate ? &rt_->gate->tokens() : nullptr};
   std::vector<FiredFault> fired;
   const std::uint64_t before = rt_->service.jobs_created();
   protocol::Response response =
@@ -125,6 +161,11 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
                     std::chrono::floor<std::chrono::seconds>(config_.service.wire.to_wire(now))));
   e.response_headers.assign(response.headers.begin(), response.headers.end());
   e.body = judge::describe_body(response);
+  e.auth = auth_facts_;
+  // Files of a manifest that said requiresAccessToken=false are capability URLs from now on.
+  if (rt_->gate && e.body.kind == judge::BodyFacts::Kind::kManifest && e.body.requires_token &&
+      !*e.body.requires_token && !cls.job_id.empty())
+    rt_->gate->open_job(cls.job_id);
   if (response.wire) {
     using A = protocol::WirePlan::Action;
     const protocol::WirePlan& w = *response.wire;
@@ -145,8 +186,20 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
   return response;
 }
 
+AuthGate* MockServer::gate() {
+  return rt_->gate ? &*rt_->gate : nullptr;
+}
+
+protocol::RequestClass MockServer::classify(const protocol::Request& request) const {
+  if (rt_->gate)
+    if (auto e = rt_->gate->classify(request)) return {*e, {}};
+  return rt_->service.classify(request);
+}
+
 protocol::Response MockServer::serve(const protocol::Request& request,
                                      const protocol::RequestClass& cls, Instant now) {
+  if (rt_->gate)
+    if (auto answer = rt_->gate->gate(request, cls, now, auth_facts_)) return std::move(*answer);
   if (cls.endpoint == protocol::Endpoint::kFile && request.method == "GET") {
     auto target = protocol::split_target(request.target);
     if (const ExtraFile* f = target ? rt_->files.find(target->path) : nullptr) {
@@ -176,11 +229,12 @@ protocol::Response MockServer::admin(const protocol::Request& request, const std
   if (path == "/__admin/verdict" && m == "GET") return admin_json(200, judge::to_json(verdict()));
   if (path == "/__admin/clock" && (m == "GET" || m == "POST"))
     return admin_clock(request, transport_now);
+  if (path == "/__admin/clients" && (m == "GET" || m == "POST")) return admin_clients(request);
   return admin_json(
       404, {{"error", "unknown admin endpoint " + m + " " + path},
             {"expected",
              "GET journal, POST reset, GET|PUT scenario, GET|PUT state, GET rules, GET jobs, "
-             "GET verdict, GET|POST clock (all under /__admin/)"}});
+             "GET verdict, GET|POST clock, GET|POST clients (all under /__admin/)"}});
 }
 
 protocol::Response MockServer::admin_scenario(const protocol::Request& request) {

@@ -19,6 +19,11 @@
 //   GET  /__admin/verdict            the judge's verdict on the client so far (judge/judge.hpp)
 //   GET  /__admin/clock              {"now": instant, "frozen": bool, "offset_ms": n}
 //   POST /__admin/clock              {"advance": "30s"} and/or {"freeze": true|false}
+//   GET  /__admin/clients            the registered SMART clients
+//   POST /__admin/clients            {"client_id": ..., "jwks": {...} | "jwks_url": ...,
+//                                    "scopes": [...]}: register or replace one (AUTH-09)
+// SMART Backend Services (mockserver/auth_gate.hpp) is on when `auth` is set or the scenario
+// has an "auth" block: then the manifest says requiresAccessToken=true.
 #pragma once
 
 #include <map>
@@ -26,7 +31,9 @@
 #include <optional>
 #include <string>
 
+#include "auth/token_service.hpp"
 #include "datagen/dataset.hpp"
+#include "mockserver/auth_gate.hpp"
 #include "mockserver/dataset_source.hpp"
 #include "mockserver/fault_engine.hpp"
 #include "mockserver/journal.hpp"
@@ -43,6 +50,9 @@ struct MockServerConfig {
   Instant started_at{};  // journal times are offsets from here
   std::size_t journal_capacity = 10000;
   bool frozen = false;  // time stands still until the admin API advances it
+  // SMART auth: token URL and registered clients (token_lifetime comes from the scenario).
+  std::optional<auth::TokenServiceConfig> auth;
+  auth::JwksFetcher jwks_fetcher;  // registration by URL; none: such clients cannot log in
 };
 
 class MockServer {
@@ -74,6 +84,9 @@ class MockServer {
   protocol::Response admin_scenario(const protocol::Request& request);
   protocol::Response admin_state(const protocol::Request& request);
   protocol::Response admin_clock(const protocol::Request& request, Instant transport_now);
+  protocol::Response admin_clients(const protocol::Request& request);
+  protocol::RequestClass classify(const protocol::Request& request) const;
+  AuthGate* gate();  // null while SMART auth is off
   nlohmann::ordered_json jobs_json(Instant now) const;
 
   MockServerConfig config_;
@@ -82,6 +95,7 @@ class MockServer {
   Duration offset_{};
   std::optional<Instant> frozen_at_;
   bool faults_enabled_ = true;
+  AuthFacts auth_facts_;  // what the auth gate saw for the request being handled
 };
 
 }  // namespace bh::mockserver

@@ -37,6 +37,13 @@ struct JobTimeline {
   std::optional<Duration> min_poll_interval;  // ST-05 throttle; default half of retry_after
 };
 
+// SMART Backend Services on the mock ("auth": {...}): the token endpoint, bearer checks on
+// kick-off, status, DELETE and files (requiresAccessToken true). serve --auth smart turns it on
+// for any scenario; a scenario with token-endpoint or auth faults needs it.
+struct AuthSpec {
+  Duration token_lifetime = seconds(300);  // scenario time; expires_in is scaled like Retry-After
+};
+
 struct DataSpec {
   std::uint64_t members = 1000;
   std::uint64_t members_per_file = 10000;
@@ -72,6 +79,7 @@ struct Scenario {
   std::vector<Rule> rules;
   Expectation expect;
   std::vector<std::string> client_args;  // extra arguments for the reference client
+  std::optional<AuthSpec> auth;
   // `bulkharness sim` only: the faults stop at this scenario time and the liveness phase
   // begins ("sim": {"heal_after": "10m"}); serve ignores it. None: faults last the whole run.
   std::optional<Duration> heal_after;

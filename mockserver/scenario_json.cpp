@@ -128,6 +128,7 @@ nlohmann::ordered_json scenario_to_json(const Scenario& s) {
   if (!s.expect.faults_fire) expect["faults_fire"] = false;
   if (s.expect.stated) j["expect"] = expect;  // a file without one stays without one
   if (!s.client_args.empty()) j["client_args"] = s.client_args;
+  if (s.auth) j["auth"] = {{"token_lifetime", format_duration_text(s.auth->token_lifetime)}};
   if (s.heal_after) j["sim"] = {{"heal_after", format_duration_text(*s.heal_after)}};
   return j;
 }

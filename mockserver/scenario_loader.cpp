@@ -161,9 +161,9 @@ Match read_match(const Json& j, const std::string& path, const std::string& sour
   ObjectReader r(j, path, source);
   Match m;
   m.endpoint = r.choice("endpoint", kEndpoints, "any");
-  if (m.endpoint == "token")
-    fail(r.where("endpoint"), "this server has no token endpoint yet (SMART auth is issue 7)",
-         "kickoff, status, file, delete, metadata, read, search or any", "\"token\"");
+  if (m.endpoint == "token" && !s.auth)
+    fail(r.where("endpoint"), "the token endpoint exists only with SMART auth on",
+         "an \"auth\" block in the scenario", "\"token\"");
   m.method = r.choice("method", {"GET", "POST", "DELETE", "PUT", "HEAD"}, "");
   if (m.method->empty()) m.method.reset();
   m.job = r.u64("job", 1, 1000000);
@@ -369,6 +369,15 @@ Scenario read_scenario(const Json& j, const std::string& source) {
     ObjectReader sr(*sw, "/swarm", source);
     s.swarm_probability = sr.number("probability", 0, 1).value_or(0.5);
     sr.finish();
+  }
+  if (const Json* auth = r.get("auth")) {
+    ObjectReader ar(*auth, "/auth", source);
+    AuthSpec spec;
+    spec.token_lifetime = ar.duration("token_lifetime").value_or(spec.token_lifetime);
+    if (spec.token_lifetime < seconds(1))
+      fail(ar.where("token_lifetime"), "too short", "at least 1s");
+    ar.finish();
+    s.auth = spec;
   }
   if (const Json* rules = r.get("rules")) {
     if (!rules->is_array())

@@ -152,6 +152,7 @@ nlohmann::ordered_json scenario_schema() {
             {"judge", req_list},
             {"note", {{"type", "string"}}}})},
       {"client_args", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+      {"auth", strict_object({{"token_lifetime", ref("duration")}})},
       {"sim", strict_object({{"heal_after", ref("duration")}})}};
   Json schema = {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
                  {"$id", "https://bulkharness.invalid/scenario.schema.json"},

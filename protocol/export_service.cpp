@@ -28,6 +28,10 @@ std::string_view to_string(Endpoint e) {
       return "read";
     case Endpoint::kSearch:
       return "search";
+    case Endpoint::kToken:
+      return "token";
+    case Endpoint::kDiscovery:
+      return "discovery";
     case Endpoint::kOther:
       return "other";
   }

@@ -46,11 +46,24 @@ struct ServiceConfig {
   std::size_t max_active_jobs_per_client = 5;
   Duration file_ttl = std::chrono::hours(1);   // Expires = completion + ttl (ST-10)
   Duration retention = std::chrono::hours(1);  // after Expires, status still answers this long
-  bool requires_access_token = false;          // no auth yet: files are open (MF-03)
+  bool requires_access_token = false;          // MF-03: true when the mock runs SMART auth
   std::size_t max_jobs = 10000;                // bounded memory: oldest finished jobs dropped
 };
 
-enum class Endpoint { kMetadata, kKickoff, kStatus, kDelete, kFile, kRead, kSearch, kOther };
+// kToken and kDiscovery are the mock's SMART endpoints (auth/token_service); the service itself
+// never classifies a request as one of them.
+enum class Endpoint {
+  kMetadata,
+  kKickoff,
+  kStatus,
+  kDelete,
+  kFile,
+  kRead,
+  kSearch,
+  kToken,
+  kDiscovery,
+  kOther
+};
 std::string_view to_string(Endpoint e);
 
 struct RequestClass {

@@ -18,5 +18,6 @@ void add_ndjson_faults(std::vector<FaultKind>& kinds);
 void add_delivery_faults(std::vector<FaultKind>& kinds);
 void add_connection_faults(std::vector<FaultKind>& kinds);
 void add_delete_faults(std::vector<FaultKind>& kinds);
+void add_auth_faults(std::vector<FaultKind>& kinds);
 
 }  // namespace bh::mockserver

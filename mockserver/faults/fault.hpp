@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/token_service.hpp"
 #include "core/rng.hpp"
 #include "core/time.hpp"
 #include "protocol/export_job.hpp"
@@ -57,6 +58,7 @@ struct FaultContext {
   std::uint64_t match;                     // this rule's match number (1-based)
   Rng rng;                                 // this rule's stream for this match
   ExtraFiles& files;
+  auth::TokenService* tokens = nullptr;  // SMART auth, when the server runs it
   bool declined = false;
 };
 

@@ -17,6 +17,7 @@ const std::vector<FaultKind>& fault_kinds() {
     add_delivery_faults(k);
     add_connection_faults(k);
     add_delete_faults(k);
+    add_auth_faults(k);
     return k;
   }();
   return kinds;

@@ -100,6 +100,26 @@ const std::vector<JudgeRule>& judge_rules() {
        "derived",
        "a 401 is not retried with the same token",
        rule_fresh_token_after_401},
+      {"token-assertion-valid",
+       {"AUTH-03"},
+       "SHALL",
+       "each token request is a valid, signed, never-replayed assertion",
+       rule_token_assertion_valid},
+      {"token-on-requests",
+       {"AUTH-05", "ST-14"},
+       "SHALL",
+       "kick-off, status and DELETE carry the token",
+       rule_token_on_requests},
+      {"token-renewed-before-expiry",
+       {"AUTH-08"},
+       "derived",
+       "no request carries an expired token",
+       rule_token_renewed_before_expiry},
+      {"token-errors-final",
+       {"AUTH-04"},
+       "policy",
+       "a refused token request is not retried in a loop",
+       rule_token_errors_final},
       {"no-poll-after-delete",
        {"DEL-01", "ST-15"},
        "policy",
@@ -121,9 +141,9 @@ std::vector<NotJudged> not_judged() {
       {"MF-*, DL-13",
        "whether the client noticed a broken manifest or file shows in its exit "
        "status (ci/replay.py), not in the journal"},
-      {"AUTH-01..AUTH-04",
-       "the SMART token request is not judged (the mock has no token "
-       "endpoint yet)"},
+      {"AUTH-01",
+       "the client's TLS version is not judged: the mock's listener refuses anything below 1.2, "
+       "so a client that tries less fails to connect"},
   };
 }
 

@@ -31,5 +31,10 @@ RuleResult rule_token_on_files(const Session& s, RuleResult r);               //
 RuleResult rule_no_token_on_capability_urls(const Session& s, RuleResult r);  // DL-06
 RuleResult rule_no_token_to_redirect_host(const Session& s, RuleResult r);    // DL-15
 RuleResult rule_fresh_token_after_401(const Session& s, RuleResult r);        // AUTH-08
+// rules_token.cpp
+RuleResult rule_token_assertion_valid(const Session& s, RuleResult r);        // AUTH-03
+RuleResult rule_token_on_requests(const Session& s, RuleResult r);            // AUTH-05
+RuleResult rule_token_renewed_before_expiry(const Session& s, RuleResult r);  // AUTH-08
+RuleResult rule_token_errors_final(const Session& s, RuleResult r);           // AUTH-04
 
 }  // namespace bh::judge

@@ -52,6 +52,17 @@ Result<Exchange> read_entry(const nlohmann::json& e, const std::string& where) {
   if (x.status == 0) x.response_headers = {};
   x.host = std::string(x.request_headers.get("Host").value_or(""));
   if (auto body = e.find("body"); body != e.end()) x.body = body_facts_from_json(*body);
+  if (auto t = e.find("token_request"); t != e.end() && t->is_object()) {
+    x.token_request = true;
+    x.token_error = t->value("error", std::string());
+    x.token_detail = t->value("detail", std::string());
+    x.token_jti = t->value("jti", std::string());
+  }
+  if (auto b = e.find("bearer"); b != e.end() && b->is_object()) {
+    x.bearer_checked = true;
+    x.bearer_presented = b->value("presented", false);
+    x.bearer_error = b->value("error", std::string());
+  }
   return x;
 }
 

@@ -69,6 +69,14 @@ struct Exchange {
   protocol::Headers request_headers;
   protocol::Headers response_headers;
   BodyFacts body;
+  // SMART, from the journal's token_request and bearer entries (auth/token_service.hpp):
+  bool token_request = false;  // the token endpoint decided on an assertion
+  std::string token_error;     // its OAuth error code; empty: a token was issued
+  std::string token_detail;
+  std::string token_jti;
+  bool bearer_checked = false;  // the request needed a token
+  bool bearer_presented = false;
+  std::string bearer_error;  // why it was refused; empty: authorized
   // Derived by Session:
   std::string chain;
   Response response = Response::kNone;

@@ -94,7 +94,7 @@ const Case kCases[] = {
      },
      "/expect/outcome: not one of the choices"},
     {"token_endpoint", [](Json& j) { j["rules"][0]["match"]["endpoint"] = "token"; },
-     "no token endpoint yet"},
+     "the token endpoint exists only with SMART auth on"},
     {"empty_window",
      [](Json& j) {
        j["rules"][0]["match"]["after"] = "2m", j["rules"][0]["match"]["before"] = "1m";

@@ -58,6 +58,8 @@ struct ScenarioModel {
   std::string initial_state;
   std::vector<RuleModel> rules;
   std::optional<Duration> heal_after;
+  bool auth = false;  // an "auth" block (needed by any rule on the token endpoint)
+  std::optional<Duration> token_lifetime;
 };
 
 // ---- small generators (each `*` below runs inside a generator or a property)
@@ -443,6 +445,16 @@ rc::Gen<ScenarioModel> gen_scenario(std::size_t min_rules = 0) {
     if (rules > 0 || maybe()) m.json["rules"] = Json::array();
     for (std::size_t i = 0; i < rules; ++i)
       add_rule(m, i, states);
+    bool token_rule = false;
+    for (const auto& r : m.json.value("rules", Json::array()))
+      token_rule =
+          token_rule || (r.contains("match") && r["match"].value("endpoint", "") == "token");
+    if (token_rule || maybe()) {
+      Json a = Json::object();
+      m.auth = true;
+      m.token_lifetime = maybe_duration(a, "token_lifetime", 1000, kMaxMs);
+      m.json["auth"] = a;
+    }
     add_expect(m);
     if (maybe()) m.json["client_args"] = std::vector<std::string>{"--" + text(kLower, 8)};
     if (maybe()) {
@@ -488,6 +500,8 @@ void check_fields(const ScenarioModel& m, const Scenario& s) {
   RC_ASSERT(s.states == m.states);
   RC_ASSERT(s.initial_state == m.initial_state);
   RC_ASSERT(s.heal_after == m.heal_after);
+  RC_ASSERT(s.auth.has_value() == m.auth);
+  if (s.auth) RC_ASSERT(s.auth->token_lifetime == m.token_lifetime.value_or(seconds(300)));
   RC_ASSERT(s.rules.size() == m.rules.size());
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     const RuleModel& want = m.rules[i];
