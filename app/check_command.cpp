@@ -11,6 +11,7 @@
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
+#include "auth/key_file.hpp"
 #include "conformance/net/blocking_http.hpp"
 #include "conformance/report.hpp"
 #include "core/strings.hpp"
@@ -24,6 +25,7 @@ struct CheckSettings {
   conformance::CheckOptions options;
   std::optional<std::string> json_path, junit_path;
   bool list = false, verbose = false;
+  client::net::TlsClientOptions tls;
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -51,13 +53,37 @@ Status writable(const std::optional<std::string>& path, const char* flag) {
   return Ok{};
 }
 
+// SMART credentials and TLS trust: the same flags as `export`.
+Status read_auth(const Args& args, CheckSettings& s) {
+  auto& o = s.options;
+  if (args.has("--client-id") != args.has("--private-key"))
+    return make_error(args.has("--client-id") ? "--private-key" : "--client-id",
+                      "missing: --client-id and --private-key go together");
+  s.tls = {!args.has("--insecure"), args.get("--ca-file").value_or("")};
+  if (args.has("--insecure") && args.has("--ca-file"))
+    return make_error("--insecure", "contradicts --ca-file", "one of them");
+  if (!args.has("--client-id")) return Ok{};
+  if (o.bearer_token)
+    return make_error("--bearer-token", "a fixed token and SMART credentials exclude each other");
+  auto key = auth::load_key_file("--private-key", *args.get("--private-key"));
+  if (!key) return key.error();
+  client::SmartAuthOptions smart;
+  smart.client_id = *args.get("--client-id");
+  smart.key = *key;
+  smart.token_url = args.get("--token-url").value_or("");
+  smart.scope = args.get("--scope").value_or("system/*.read");
+  o.smart = smart;
+  return Ok{};
+}
+
 Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
   auto args =
       Args::parse(argv,
                   {"--base-url", "--ig-version", "--levels", "--report-json", "--report-junit",
                    "--only", "--timeout", "--request-timeout", "--job-timeout", "--bearer-token",
-                   "--concurrent", "--late-poll", "--explore", "--seed"},
-                  {"--operational", "--list", "--verbose"});
+                   "--concurrent", "--late-poll", "--explore", "--seed", "--client-id",
+                   "--private-key", "--token-url", "--scope", "--ca-file"},
+                  {"--operational", "--list", "--verbose", "--insecure"});
   if (!args) return args.error();
   CheckSettings s;
   auto& o = s.options;
@@ -97,6 +123,7 @@ Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
   o.seed = *seed;
   o.operational = args->has("--operational");
   if (auto t = args->get("--bearer-token")) o.bearer_token = *t;
+  if (auto st = read_auth(*args, s); !st) return st.error();
   s.json_path = args->get("--report-json");
   s.junit_path = args->get("--report-junit");
   if (auto st = writable(s.json_path, "--report-json"); !st) return st.error();
@@ -155,11 +182,18 @@ int check_command(const std::vector<std::string>& argv, std::ostream& out, std::
     const std::string rc = "seed=" + std::to_string(o.seed) + " verbose_progress=0";
     setenv("RC_PARAMS", rc.c_str(), 1);
   }
-  conformance::net::BlockingHttp http(o.request_timeout);
+  conformance::net::BlockingHttp http(o.request_timeout, settings->tls);
   conformance::ProbeOptions po{o.base_url, o.version, o.request_timeout, o.job_timeout,
                                o.bearer_token};
   conformance::Probe probe(http, po, http.now() + o.timeout);
   conformance::Context ctx(probe, o);
+  std::optional<conformance::SmartClient> smart;
+  if (o.smart) {
+    smart.emplace(probe, *o.smart, o.seed);
+    probe.set_token_source([&] { return smart->bearer(); });
+    ctx.set_smart(&*smart);
+  }
+  if (!settings->tls.verify) out << "warning: --insecure: server certificates are not verified\n";
   const auto report = conformance::run_checks(ctx, *selected);
   conformance::write_text(report, out, settings->verbose);
   int code = report.exit_code();

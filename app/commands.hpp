@@ -20,6 +20,8 @@ int judge_command(const std::vector<std::string>& args, std::ostream& out, std::
 int sim_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // `check --base-url URL [...]`: the conformance runner; exit 0 no SHALL failed, 1 one did.
 int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `keygen --alg ES384|RS384 --out DIR [--kid K]`: a SMART client key pair and its JWKS.
+int keygen_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int scenarios_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace bh::app

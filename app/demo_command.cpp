@@ -46,7 +46,7 @@ void print_timeline(const mockserver::MockServer& server, double scale,
 int demo_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
   auto flags = server_flags();
   flags.insert("--out");
-  auto args = Args::parse(argv, flags, {});
+  auto args = Args::parse(argv, flags, server_switches());
   if (!args) {
     err << "bulkharness demo: " << args.error().message() << "\n";
     return 2;

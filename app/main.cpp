@@ -17,12 +17,15 @@ commands:
            [--scenario default|demo|FILE] [--time-scale K] [--ig-version 2.0.0|1.0.1]
            [--max-active-jobs N] [--journal-capacity N] [--base-path /fhir]
            [--clock real|manual] [--verdict-on-exit FILE]
+           [--tls [--tls-cert F --tls-key F] [--tls-cert-out F]]
+           [--auth smart|none] [--client-id ID --jwks FILE|URL]
            the judge's verdict on the client: GET /__admin/verdict, and printed on exit
   export   run the reference client against any Bulk Data server
            --base-url URL --out DIR [--level system|patient|group:ID] [--type T,...]
            [--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]
            [--param NAME=VALUE]... [--ig-version V] [--bearer-token TOKEN]
-           [--io-timeout S]
+           [--io-timeout S] [--ca-file F] [--insecure]
+           [--client-id ID --private-key PEM|JWK [--token-url URL] [--scope S]]
   judge    the verdict on a saved journal: --journal FILE [--scenario NAME|FILE]
            [--time-scale K] [--json]; exit 0 pass, 1 fail, 3 inconclusive
   sim      deterministic simulation: client and server in one thread on virtual time
@@ -36,7 +39,9 @@ commands:
            [--levels system,patient,group:ID] [--only IDS] [--timeout S]
            [--request-timeout S] [--job-timeout S] [--bearer-token T] [--operational]
            [--concurrent N] [--late-poll S] [--report-json F] [--report-junit F]
-           [--verbose] [--list]; exit 0 no SHALL check failed, 1 one did
+           [--client-id ID --private-key PEM|JWK [--token-url U] [--scope S]]
+           [--ca-file F | --insecure] [--verbose] [--list]; exit 0 no SHALL check failed, 1 one did
+  keygen   a SMART Backend Services key pair: --out DIR [--alg ES384|RS384] [--kid K]
   faults   list [--json]: every fault kind, its parameters and requirement IDs
   scenarios  validate FILE... | list [DIR] | schema
   help     this text
@@ -59,6 +64,7 @@ int main(int argc, char** argv) {
   if (command == "sim") return bh::app::sim_command(args, std::cout, std::cerr);
   if (command == "check") return bh::app::check_command(args, std::cout, std::cerr);
   if (command == "faults") return bh::app::faults_command(args, std::cout, std::cerr);
+  if (command == "keygen") return bh::app::keygen_command(args, std::cout, std::cerr);
   if (command == "scenarios") return bh::app::scenarios_command(args, std::cout, std::cerr);
   std::cerr << "bulkharness: unknown command \"" << command
             << "\": expected demo, serve, export, check, judge, sim, faults, scenarios or help\n"

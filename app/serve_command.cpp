@@ -29,7 +29,7 @@ Status write_verdict(const std::string& path, const std::string& text) {
 int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
   auto flags = server_flags();
   flags.insert("--verdict-on-exit");
-  auto args = Args::parse(argv, flags, {});
+  auto args = Args::parse(argv, flags, server_switches());
   if (!args) {
     err << "bulkharness serve: " << args.error().message() << "\n";
     return 2;
@@ -55,6 +55,10 @@ int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::
   // The first line is the contract with scripts: it names the FHIR base URL.
   out << "FHIR base URL: " << *base << std::endl;
   out << "serving " << describe(*settings) << std::endl;
+  if (!runner.token_url().empty()) out << "token endpoint: " << runner.token_url() << std::endl;
+  if (!settings->tls_cert_out.empty())
+    out << "TLS certificate written to " << settings->tls_cert_out << " (trust it with --ca-file)"
+        << std::endl;
   if (auto swarm = runner.server().engine().swarm_report(); !swarm.empty())
     out << swarm << std::endl;
   out << "admin: " << base->substr(0, base->size() - settings->base_path.size())

@@ -2,7 +2,12 @@
 
 #include <algorithm>
 
+#include <fstream>
+
 #include <boost/asio/post.hpp>
+
+#include "auth/tls_identity.hpp"
+#include "conformance/net/blocking_http.hpp"
 
 namespace bh::app {
 
@@ -23,6 +28,47 @@ mockserver::HttpServerOptions http_options(const ServerSettings& s) {
   }
   return o;
 }
+
+Result<mockserver::TlsIdentityPem> tls_identity(const ServerSettings& s,
+                                                const mockserver::HttpServerOptions& o) {
+  if (s.tls_identity) return *s.tls_identity;
+  std::vector<std::string> hosts = {s.host == "0.0.0.0" || s.host == "::" ? "127.0.0.1" : s.host,
+                                    "localhost"};
+  hosts.insert(hosts.end(), o.extra_hosts.begin(), o.extra_hosts.end());
+  auto id = auth::make_self_signed(hosts, std::chrono::hours(24 * 30));
+  if (!id) return id.error().within("--tls");
+  return mockserver::TlsIdentityPem{id->cert_pem, id->key_pem};
+}
+
+Status write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f || !(f << text) || !f.flush())
+    return make_error("--tls-cert-out " + path, "cannot write the certificate there");
+  return Ok{};
+}
+
+// Registration by URL (AUTH-09): fetched on the serving thread, so it must be quick and must
+// not point back at this server (which could not answer while it waits).
+auth::JwksFetcher jwks_fetcher(std::string own_origin, client::net::TlsClientOptions tls) {
+  return [own_origin = std::move(own_origin), tls](const std::string& url) -> Result<std::string> {
+    if (url.starts_with(own_origin + "/"))
+      return make_error("jwks_url " + url, "points at this server, which cannot fetch from itself",
+                        "a JWKS served elsewhere, or registration by value");
+    conformance::net::BlockingHttp http(seconds(5), tls);
+    std::string body;
+    conformance::Outgoing req;
+    req.url = url;
+    req.headers.set("Accept", "application/json");
+    auto in = http.send(req, seconds(5), {nullptr, [&](std::string_view c) {
+                                            body.append(c);
+                                            return body.size() <= (1u << 20);
+                                          }});
+    if (in.error) return make_error("jwks_url " + url, *in.error);
+    if (in.status != 200)
+      return make_error("jwks_url " + url, "answered " + std::to_string(in.status), "200");
+    return body;
+  };
+}
 }  // namespace
 
 ServerRunner::ServerRunner(ServerSettings settings)
@@ -31,12 +77,21 @@ ServerRunner::ServerRunner(ServerSettings settings)
       http_(io_, http_options(settings_)) {}
 
 Result<std::string> ServerRunner::start() {
+  if (settings_.tls) {
+    auto id = tls_identity(settings_, http_options(settings_));
+    if (!id) return id.error();
+    if (!settings_.tls_cert_out.empty())
+      if (auto st = write_text(settings_.tls_cert_out, id->cert_pem); !st) return st.error();
+    http_.set_tls(std::move(*id));
+  }
   auto port = http_.bind();
   if (!port) return port.error();
   // Clients are given a loopback name they can reach even when we listen on every address.
   std::string host = settings_.host == "0.0.0.0" ? "127.0.0.1" : settings_.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  const std::string base = "http://" + host + ":" + std::to_string(*port) + settings_.base_path;
+  const std::string origin =
+      std::string(settings_.tls ? "https://" : "http://") + host + ":" + std::to_string(*port);
+  const std::string base = origin + settings_.base_path;
   mockserver::MockServerConfig config;
   config.service.base_url = base;
   config.service.seed = settings_.seed;
@@ -47,6 +102,12 @@ Result<std::string> ServerRunner::start() {
   config.scenario = settings_.scenario;
   config.started_at = clock_.now();
   config.journal_capacity = settings_.journal_capacity;
+  if (settings_.smart_auth || settings_.scenario.auth) {
+    config.auth = auth::TokenServiceConfig{};
+    config.auth->token_url = token_url_ = origin + "/auth/token";
+    config.auth->clients = settings_.clients;
+    config.jwks_fetcher = jwks_fetcher(origin, {});
+  }
   mock_ = std::make_unique<mockserver::MockServer>(std::move(config));
   http_.start([this](protocol::Request&& request) { return mock_->handle(request, clock_.now()); });
   return base;

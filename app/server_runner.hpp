@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -28,12 +29,23 @@ struct ServerSettings {
   std::size_t max_active_jobs = 5;
   bool manual_clock = false;  // time moves only through POST /__admin/clock
   std::size_t journal_capacity = 10000;
+  // TLS: a certificate and key given as files, or one made for this run (self-signed, for the
+  // listening host, localhost and the redirect hosts); tls_cert_out receives the certificate
+  // so clients can trust it (--ca-file).
+  bool tls = false;
+  std::optional<mockserver::TlsIdentityPem> tls_identity;  // none with tls: generate one
+  std::string tls_cert_out;
+  // SMART Backend Services (also on when the scenario has an "auth" block).
+  bool smart_auth = false;
+  std::vector<auth::ClientRegistration> clients;
 };
 
 class ServerRunner {
  public:
   explicit ServerRunner(ServerSettings settings);
   Result<std::string> start();  // returns the FHIR base URL
+  // After start(), with SMART auth on: the token endpoint.
+  const std::string& token_url() const { return token_url_; }
   void run();
   void stop();
   boost::asio::io_context& io() { return io_; }
@@ -46,6 +58,7 @@ class ServerRunner {
   RealClock clock_;
   mockserver::HttpServer http_;
   std::unique_ptr<mockserver::MockServer> mock_;
+  std::string token_url_;
 };
 
 }  // namespace bh::app

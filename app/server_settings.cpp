@@ -1,6 +1,10 @@
 #include "app/server_settings.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "auth/tls_identity.hpp"
 
 namespace bh::app {
 
@@ -16,8 +20,78 @@ std::set<std::string> server_flags() {
           "--base-path",
           "--max-active-jobs",
           "--journal-capacity",
-          "--clock"};
+          "--clock",
+          "--tls-cert",
+          "--tls-key",
+          "--tls-cert-out",
+          "--auth",
+          "--client-id",
+          "--jwks"};
 }
+
+std::set<std::string> server_switches() {
+  return {"--tls"};
+}
+
+namespace {
+Result<std::string> read_small_file(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(flag + " " + path, "cannot open the file", "a readable file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1u << 20)) return make_error(flag + " " + path, "larger than 1 MiB");
+  return text.str();
+}
+
+Status read_tls(const Args& args, ServerSettings& s) {
+  s.tls = args.has("--tls") || args.has("--tls-cert") || args.has("--tls-key");
+  s.tls_cert_out = args.get("--tls-cert-out").value_or("");
+  if (!s.tls_cert_out.empty() && !s.tls)
+    return make_error("--tls-cert-out", "needs --tls (or --tls-cert and --tls-key)");
+  if (args.has("--tls-cert") != args.has("--tls-key"))
+    return make_error(args.has("--tls-cert") ? "--tls-key" : "--tls-cert",
+                      "missing: --tls-cert and --tls-key go together");
+  if (!args.has("--tls-cert")) return Ok{};
+  auto cert = read_small_file("--tls-cert", *args.get("--tls-cert"));
+  if (!cert) return cert.error();
+  auto key = read_small_file("--tls-key", *args.get("--tls-key"));
+  if (!key) return key.error();
+  auth::TlsIdentity id{*cert, *key};
+  if (auto st = auth::check_identity(id, "--tls-cert/--tls-key"); !st) return st.error();
+  s.tls_identity = mockserver::TlsIdentityPem{id.cert_pem, id.key_pem};
+  return Ok{};
+}
+
+Status read_auth(const Args& args, ServerSettings& s) {
+  const std::string mode = args.get("--auth").value_or(s.scenario.auth ? "smart" : "none");
+  if (mode != "smart" && mode != "none")
+    return make_error("--auth", "unknown mode", "smart or none", "\"" + mode + "\"");
+  if (mode == "none" && s.scenario.auth)
+    return make_error("--auth", "the scenario " + s.scenario.name + " needs SMART auth",
+                      "--auth smart (or leave it out)", "none");
+  s.smart_auth = mode == "smart";
+  if (args.has("--client-id") != args.has("--jwks"))
+    return make_error(args.has("--jwks") ? "--client-id" : "--jwks",
+                      "missing: --client-id and --jwks go together");
+  if (!args.has("--client-id")) return Ok{};
+  if (!s.smart_auth) return make_error("--client-id", "needs --auth smart");
+  auth::ClientRegistration c;
+  c.client_id = *args.get("--client-id");
+  if (c.client_id.empty()) return make_error("--client-id", "empty", "a client id");
+  const std::string jwks = *args.get("--jwks");
+  if (jwks.starts_with("http://") || jwks.starts_with("https://")) {
+    c.jwks_url = jwks;  // fetched when the client first asks for a token
+  } else {
+    auto text = read_small_file("--jwks", jwks);
+    if (!text) return text.error();
+    auto keys = auth::Jwks::parse(*text, "--jwks " + jwks);
+    if (!keys) return keys.error();
+    c.jwks = std::move(*keys);
+  }
+  s.clients.push_back(std::move(c));
+  return Ok{};
+}
+}  // namespace
 
 Result<ServerSettings> settings_from_args(const Args& args, const std::string& default_scenario) {
   ServerSettings s;
@@ -56,6 +130,8 @@ Result<ServerSettings> settings_from_args(const Args& args, const std::string& d
   if (clock != "real" && clock != "manual")
     return make_error("--clock", "unknown clock", "real or manual", "\"" + clock + "\"");
   s.manual_clock = clock == "manual";
+  if (auto st = read_tls(args, s); !st) return st.error();
+  if (auto st = read_auth(args, s); !st) return st.error();
   s.base_path = args.get("--base-path").value_or("/fhir");
   if (!s.base_path.empty() && (s.base_path.front() != '/' || s.base_path.back() == '/'))
     return make_error("--base-path", "bad path", "empty or /segment[/segment...]",
@@ -70,7 +146,11 @@ std::string describe(const ServerSettings& s) {
          ", scenario " + s.scenario.name + " (" + s.scenario.description + "), " +
          std::to_string(s.scenario.rules.size()) + " fault rules, time scale " + scale + ", IG " +
          std::string(protocol::to_string(s.scenario.ig_version)) +
-         (s.manual_clock ? ", manual clock (advance it with POST /__admin/clock)" : "");
+         (s.manual_clock ? ", manual clock (advance it with POST /__admin/clock)" : "") +
+         (s.tls ? ", TLS" : "") +
+         (s.smart_auth ? ", SMART Backend Services (" + std::to_string(s.clients.size()) +
+                             " client(s) registered; more with POST /__admin/clients)"
+                       : "");
 }
 
 }  // namespace bh::app

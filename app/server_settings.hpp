@@ -11,6 +11,8 @@ namespace bh::app {
 
 // Flags that take a value, understood by settings_from_args.
 std::set<std::string> server_flags();
+// Flags without a value (--tls).
+std::set<std::string> server_switches();
 Result<ServerSettings> settings_from_args(const Args& args, const std::string& default_scenario);
 std::string describe(const ServerSettings& s);
 

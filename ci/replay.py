@@ -17,6 +17,12 @@ The client command is a template, split like a shell line and never run through 
   {scenario}     the scenario id                   {timeout}   the client's own deadline, seconds
   {client_args}  the scenario's `client_args` (reference-client flags), as separate arguments;
                  a `--flag value` in the template that they also set is dropped
+  {auth_args}    for a scenario with an "auth" block (SMART Backend Services): the reference
+                 client's `--client-id ID --private-key FILE`, else nothing; the same as parts:
+  {client_id} {private_key} {jwks}   (a key pair made per scenario by `bulkharness keygen`,
+                 registered with the server)
+  {tls_args}     with --tls: `--ca-file FILE` (the server's certificate), else nothing;
+  {ca_file}      that file alone
 Example:
   ci/replay.py --client 'build/app/bulkharness export --base-url {base_url} --out {out_dir}'
 
@@ -33,6 +39,7 @@ import re
 import select
 import shlex
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -45,7 +52,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 REFERENCE_EXIT = {"success": 0, "rejected": 3, "failed": 4, "manifest-invalid": 5,
                   "download-failed": 6, "validation-failed": 7, "gone": 8, "cancelled": 9,
                   "timed-out": 10, "transport-error": 11}
-PLACEHOLDERS = ("{base_url}", "{out_dir}", "{scenario}", "{timeout}", "{client_args}")
+PLACEHOLDERS = ("{base_url}", "{out_dir}", "{scenario}", "{timeout}", "{client_args}",
+                "{auth_args}", "{tls_args}", "{client_id}", "{private_key}", "{jwks}",
+                "{ca_file}")
+CLIENT_ID = "bulkharness-replay"
 
 
 class UsageError(Exception):
@@ -83,9 +93,11 @@ def parse_shard(text):
     return int(m.group(1)), int(m.group(2))
 
 
-def client_argv(template, base_url, out_dir, scenario_id, timeout, client_args):
+def client_argv(template, base_url, out_dir, scenario_id, timeout, client_args, extra=None):
     """The template's tokens with placeholders filled; a `--flag value` of the template that the
-    scenario's client_args also set is dropped, so the scenario's value wins."""
+    scenario's client_args also set is dropped, so the scenario's value wins. `extra` maps the
+    auth and TLS placeholders to lists of arguments (empty: the token disappears)."""
+    extra = extra or {}
     tokens = shlex.split(template)
     overridden = {a.split("=", 1)[0] for a in client_args if a.startswith("--")}
     kept, skip = [], False
@@ -104,6 +116,11 @@ def client_argv(template, base_url, out_dir, scenario_id, timeout, client_args):
         if token == "{client_args}":
             argv += client_args
             continue
+        if token in ("{auth_args}", "{tls_args}"):
+            argv += extra.get(token, [])
+            continue
+        for ph in ("{client_id}", "{private_key}", "{jwks}", "{ca_file}"):
+            token = token.replace(ph, " ".join(extra.get(ph, [])))
         argv.append(token.replace("{base_url}", base_url).replace("{out_dir}", out_dir)
                     .replace("{scenario}", scenario_id).replace("{timeout}", str(timeout)))
     return argv
@@ -172,9 +189,31 @@ def run_client(argv, deadline, log_path):
     return code, time.monotonic() - start
 
 
-def admin(origin, path):
-    with urllib.request.urlopen(origin + "/__admin/" + path, timeout=30) as r:
+def admin(origin, path, ca_file=None):
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else None
+    with urllib.request.urlopen(origin + "/__admin/" + path, timeout=30, context=context) as r:
         return json.load(r)
+
+
+def auth_setup(opts, scenario, tmp, serve):
+    """Keys for an "auth" scenario and the TLS certificate with --tls: the serve flags are
+    appended to `serve`; the return value fills the client template's placeholders."""
+    extra = {}
+    if isinstance(scenario.get("auth"), dict):
+        keys = os.path.join(tmp, "keys")
+        made = subprocess.run([opts.bulkharness, "keygen", "--alg", opts.key_alg, "--out", keys],
+                              capture_output=True, text=True, timeout=60)
+        if made.returncode != 0:
+            raise RuntimeError(f"bulkharness keygen failed: {made.stderr.strip()}")
+        pem, jwks = os.path.join(keys, "private-key.pem"), os.path.join(keys, "jwks.json")
+        serve += ["--client-id", CLIENT_ID, "--jwks", jwks]
+        extra.update({"{auth_args}": ["--client-id", CLIENT_ID, "--private-key", pem],
+                      "{client_id}": [CLIENT_ID], "{private_key}": [pem], "{jwks}": [jwks]})
+    if opts.tls:
+        cert = os.path.join(tmp, "server-cert.pem")
+        serve += ["--tls", "--tls-cert-out", cert]
+        extra.update({"{tls_args}": ["--ca-file", cert], "{ca_file}": [cert]})
+    return extra
 
 
 def count_resources(out_dir):
@@ -215,16 +254,22 @@ def replay(opts, path, seed):
             serve += ["--seed", str(seed)]
         if opts.time_scale:
             serve += ["--time-scale", str(opts.time_scale)]
+        try:
+            extra = auth_setup(opts, scenario, tmp, serve)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+            result["problems"].append(f"replay: {e}")
+            return result
+        ca_file = extra.get("{ca_file}", [None])[0]
         server = subprocess.Popen(serve, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            m = re.search(r"(http://\S+)", read_line(server, 30))
+            m = re.search(r"(https?://\S+)", read_line(server, 30))
             if not m:
                 raise RuntimeError("the server's first line names no base URL")
             base = m.group(1)
-            origin = re.match(r"http://[^/]+", base).group(0)
+            origin = re.match(r"https?://[^/]+", base).group(0)
             argv = client_argv(opts.client, base, out_dir, result["scenario"], opts.timeout,
-                               scenario.get("client_args", []))
+                               scenario.get("client_args", []), extra)
             log_path = os.path.join(tmp, "client.log")
             code, secs = run_client(argv, opts.timeout + opts.grace, log_path)
             result["exit"], result["seconds"] = code, round(secs, 2)
@@ -233,8 +278,8 @@ def replay(opts, path, seed):
             if server.poll() is not None:
                 result["problems"].append(f"the server exited ({server.returncode}) during the run")
             else:
-                judge(result, opts, expect, outcome, admin(origin, "verdict"),
-                      admin(origin, "rules"), admin(origin, "jobs"), out_dir)
+                judge(result, opts, expect, outcome, admin(origin, "verdict", ca_file),
+                      admin(origin, "rules", ca_file), admin(origin, "jobs", ca_file), out_dir)
         except (RuntimeError, OSError, urllib.error.URLError, json.JSONDecodeError) as e:
             result["problems"].append(f"replay: {e}")
         finally:
@@ -353,6 +398,10 @@ def parse_args(argv):
     p.add_argument("--grace", type=int, default=60,
                    help="extra seconds before a client past its deadline is killed")
     p.add_argument("--time-scale", type=float, help="override the scenarios' time_scale")
+    p.add_argument("--tls", action="store_true",
+                   help="serve over TLS (a certificate made per scenario; {tls_args}/{ca_file})")
+    p.add_argument("--key-alg", choices=("ES384", "RS384"), default="ES384",
+                   help="the client key made for \"auth\" scenarios")
     p.add_argument("--swarm-runs", type=int, default=3,
                    help="a scenario with swarm rules is replayed under this many seeds")
     p.add_argument("--strict-exit-codes", action="store_true",

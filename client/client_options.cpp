@@ -38,6 +38,13 @@ Status validate_options(const ClientOptions& o) {
     return make_error("option backoff", "inconsistent policy",
                       "initial > 0, factor >= 1, 0 <= jitter < 1, cap >= initial");
   if (o.min_wait.count() < 0) return make_error("option min_wait", "must not be negative", ">= 0");
+  if (o.smart && o.bearer_token)
+    return make_error("option smart", "a fixed bearer token and SMART auth exclude each other");
+  if (o.smart && (o.smart->client_id.empty() || !o.smart->key))
+    return make_error("option smart", "needs a client id and a private key");
+  if (o.smart && (o.smart->assertion_lifetime <= Duration::zero() ||
+                  o.smart->assertion_lifetime > seconds(300)))
+    return make_error("option smart.assertion_lifetime", "out of range", "(0, 300 s]");
   if (o.max_line_bytes < 1024)
     return make_error("option max_line_bytes", "too small for a FHIR resource", ">= 1024",
                       std::to_string(o.max_line_bytes));

@@ -9,11 +9,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "auth/signing_key.hpp"
 #include "client/backoff.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -21,6 +23,15 @@
 #include "protocol/ig_version.hpp"
 
 namespace bh::client {
+
+// SMART Backend Services (AUTH-03, AUTH-08): the client signs its own assertions.
+struct SmartAuthOptions {
+  std::string client_id;
+  std::shared_ptr<const auth::SigningKey> key;  // shared: options are copied
+  std::string token_url;  // empty: read token_endpoint from [base]/.well-known/smart-configuration
+  std::string scope = "system/*.read";
+  Duration assertion_lifetime = seconds(240);  // exp = now + this (at most 5 minutes, AUTH-03)
+};
 
 struct ClientOptions {
   std::string base_url;  // FHIR base, absolute: "http://localhost:8080/fhir"
@@ -32,6 +43,7 @@ struct ClientOptions {
   std::vector<std::pair<std::string, std::string>> extra_params;  // passed through as given
   protocol::IgVersion ig_version = protocol::kDefaultIgVersion;
   std::optional<std::string> bearer_token;  // sent as Authorization: Bearer (no SMART flow)
+  std::optional<SmartAuthOptions> smart;    // get and renew tokens (exclusive with bearer_token)
 
   std::uint64_t seed = 0;  // jitter streams derive from it
   BackoffPolicy backoff;

@@ -28,9 +28,11 @@ ExportClient::ExportClient(ClientOptions options, OutputSink& sink)
       kickoff_(chain_backoff(opts_, "client/kickoff")),
       poll_(chain_backoff(opts_, "client/status")),
       refresh_(chain_backoff(opts_, "client/refresh")),
-      delete_(chain_backoff(opts_, "client/delete")) {
+      delete_(chain_backoff(opts_, "client/delete")),
+      token_chain_(chain_backoff(opts_, "client/token")) {
   const auto valid = validate_options(opts_);
   BH_ASSERT(valid.ok(), "ExportClient options must pass validate_options");
+  if (opts_.smart) keeper_.emplace(*opts_.smart, opts_.base_url, opts_.seed);
 }
 
 void ExportClient::touch(Instant now) {
@@ -67,6 +69,8 @@ Action ExportClient::next_action(Instant now) {
 }
 
 Action ExportClient::step(Instant now) {
+  if (phase_ != Phase::kFinished)
+    if (auto wait_for_token = auth_step(now)) return *wait_for_token;
   switch (phase_) {
     case Phase::kKickoff:
       return chain_step(kickoff_, now, &ExportClient::send_kickoff);
@@ -113,6 +117,14 @@ Action ExportClient::issue(RequestKind kind, BuiltRequest built, std::size_t fil
   InFlight rec;
   rec.kind = kind;
   rec.file = file;
+  // SMART: the current token goes on every FHIR request, and on a file hop only where the
+  // manifest asked for it and the hop stays on the origin (send_auth).
+  const bool fhir = kind != RequestKind::kToken && kind != RequestKind::kDiscovery;
+  if (keeper_ && fhir && keeper_->token() &&
+      (kind != RequestKind::kFile || files_[file].send_auth)) {
+    built.req.headers.set("Authorization", "Bearer " + *keeper_->token());
+    rec.token_serial = keeper_->serial();
+  }
   rec.url = built.url;
   rec.number = number;
   inflight_.emplace(id, std::move(rec));
@@ -204,7 +216,14 @@ void ExportClient::on_transport_error(RequestId id, std::string message, Instant
 void ExportClient::settle(InFlightMap::iterator it, Instant now) {
   InFlight rec = std::move(it->second);
   inflight_.erase(it);
+  if (keeper_ && rec.token_serial != 0 && rec.status >= 200 && rec.status < 300)
+    keeper_->accepted(rec.token_serial);
+  if (retry_unauthorized(rec, now)) return;
   switch (rec.kind) {
+    case RequestKind::kDiscovery:
+    case RequestKind::kToken:
+      on_auth_response(rec, now);
+      break;
     case RequestKind::kKickoff:
       on_kickoff_response(rec, now);
       break;
@@ -226,6 +245,11 @@ void ExportClient::settle(InFlightMap::iterator it, Instant now) {
 void ExportClient::settle_transport_error(InFlight rec, const std::string& message, Instant now) {
   const std::string what = "transport error: " + message;
   switch (rec.kind) {
+    case RequestKind::kDiscovery:
+    case RequestKind::kToken:
+      token_chain_.in_flight = false;
+      auth_failed(what, std::nullopt, false, true, now);
+      break;
     case RequestKind::kKickoff:
       on_kickoff_failure(what, std::nullopt, true, now);
       break;
@@ -269,7 +293,7 @@ void ExportClient::abandon_requests(bool keep_kickoff) {
   }
   for (auto& f : files_)
     f.receiver.reset();
-  poll_.in_flight = refresh_.in_flight = delete_.in_flight = false;
+  poll_.in_flight = refresh_.in_flight = delete_.in_flight = token_chain_.in_flight = false;
   if (!keep_kickoff) kickoff_.in_flight = false;
 }
 

@@ -39,6 +39,11 @@
 //   * Content-Encoding other than identity fails the file (no Accept-Encoding is sent).
 //   * Release DELETE only when every file was fetched; a refused DELETE only adds a warning.
 //   * Authorization goes to file URLs only when requiresAccessToken is true (DL-05, DL-06).
+//   * SMART (options.smart): a token is got before the first request and renewed before it
+//     expires; while one is being got no new request starts. A 401 (a file: 401 or 403 with
+//     requiresAccessToken) on a request that carried a token gets a new token and the request
+//     again, once (client/token_keeper.hpp); a token endpoint 400/401 is final (T04): Rejected
+//     before the kick-off was accepted, Failed after.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +62,7 @@
 #include "client/output_sink.hpp"
 #include "client/request_factory.hpp"
 #include "client/retry_chain.hpp"
+#include "client/token_keeper.hpp"
 #include "client/transition.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/url.hpp"
@@ -92,7 +98,7 @@ class ExportClient {
 
  private:
   enum class Phase { kKickoff, kPolling, kDownloading, kDeleting, kFinished };
-  enum class RequestKind { kKickoff, kPoll, kRefresh, kFile, kDelete };
+  enum class RequestKind { kKickoff, kPoll, kRefresh, kFile, kDelete, kDiscovery, kToken };
 
   struct InFlight {
     RequestKind kind = RequestKind::kKickoff;
@@ -104,6 +110,7 @@ class ExportClient {
     protocol::Headers headers;
     std::string body;  // buffered (never for a 200 file body)
     bool overflow = false;
+    std::uint64_t token_serial = 0;  // the SMART token it carried (0: none)
   };
   using InFlightMap = std::map<RequestId, InFlight>;
 
@@ -160,6 +167,15 @@ class ExportClient {
   void on_refresh_response(InFlight& rec, Instant now);
   void refresh_failed(const std::string& why, Instant now);
 
+  // export_client_auth.cpp (S1 AUTHORIZING: T01, T03, T04, T10, T18, T25).
+  std::optional<Action> auth_step(Instant now);
+  void on_auth_response(InFlight& rec, Instant now);
+  void auth_failed(const std::string& why, std::optional<Duration> retry_after, bool final,
+                   bool transport, Instant now);
+  bool retry_unauthorized(InFlight& rec, Instant now);
+  void send_again(InFlight& rec, Instant now);
+  std::optional<std::string> bearer() const;
+
   // export_client_delete.cpp (S17-S20: T34-T39).
   Action delete_step(Instant now);
   Action send_delete(Instant now);
@@ -180,6 +196,8 @@ class ExportClient {
   RetryChain poll_;
   RetryChain refresh_;
   RetryChain delete_;
+  RetryChain token_chain_;
+  std::optional<TokenKeeper> keeper_;  // SMART Backend Services, when configured
 
   std::optional<protocol::Url> status_url_;
   std::uint32_t polls_ = 0;

@@ -22,7 +22,8 @@ std::string media_type(std::string_view content_type) {
 
 bool ExportClient::file_auth() const {
   // DL-05/DL-06: the token goes to file URLs only when the manifest asks for it.
-  return manifest_ && manifest_->requires_access_token && opts_.bearer_token.has_value();
+  return manifest_ && manifest_->requires_access_token &&
+         (opts_.bearer_token.has_value() || keeper_.has_value());
 }
 
 void ExportClient::reset_attempt(FileDownload& f) {

@@ -172,7 +172,7 @@ void ExportClient::accept_manifest(InFlight& rec, Instant now) {
   save_manifest_body(rec.body, now);
   if (phase_ == Phase::kFinished) return;
   files_ = plan_downloads(*manifest_, opts_.backoff, opts_.seed);
-  if (manifest_->requires_access_token && !opts_.bearer_token)
+  if (manifest_->requires_access_token && !opts_.bearer_token && !keeper_)
     log(now, "warning: manifest says requiresAccessToken=true but no token is configured");
   log(now, tag + " manifest: " + std::to_string(manifest_->output.size()) + " output, " +
                std::to_string(manifest_->error.size()) + " error, " +

@@ -83,15 +83,20 @@ Status parse_param(const std::string& text, ExportCommand& c) {
 
 using ValueHandler = std::function<Status(const std::string&, ExportCommand&)>;
 
+ValueHandler text_flag(std::string flag, std::string ExportCommand::*field) {
+  return [flag, field](const std::string& v, ExportCommand& c) -> Status {
+    if (v.empty()) return make_error(flag, "empty value");
+    c.*field = v;
+    return Ok{};
+  };
+}
+
 const std::map<std::string, ValueHandler>& value_flags() {
   static const std::map<std::string, ValueHandler> flags = {
       {"--base-url",
        [](const std::string& v, ExportCommand& c) -> Status {
          auto url = protocol::parse_url(v);
          if (!url) return url.error().within("--base-url");
-         if (url->scheme == "https")
-           return make_error("--base-url", "https is not supported yet", "an http:// URL",
-                             quote(v));
          c.base_url = v;
          return Ok{};
        }},
@@ -163,6 +168,17 @@ const std::map<std::string, ValueHandler>& value_flags() {
          c.bearer_token = v;
          return Ok{};
        }},
+      {"--client-id", text_flag("--client-id", &ExportCommand::client_id)},
+      {"--private-key", text_flag("--private-key", &ExportCommand::private_key_file)},
+      {"--scope", text_flag("--scope", &ExportCommand::scope)},
+      {"--ca-file", text_flag("--ca-file", &ExportCommand::ca_file)},
+      {"--token-url",
+       [](const std::string& v, ExportCommand& c) -> Status {
+         if (!protocol::parse_url(v))
+           return make_error("--token-url", "not an absolute URL", "", quote(v));
+         c.token_url = v;
+         return Ok{};
+       }},
   };
   return flags;
 }
@@ -186,10 +202,11 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
     }
     if (!seen.insert(flag).second && !repeatable(flag))
       return make_error(flag, "given more than once", "each option at most once");
-    if (flag == "--post" || flag == "--no-release") {
+    if (flag == "--post" || flag == "--no-release" || flag == "--insecure") {
       if (inline_value) return make_error(flag, "takes no value", "", quote(*inline_value));
       if (flag == "--post") c.use_post = true;
       if (flag == "--no-release") c.release = false;
+      if (flag == "--insecure") c.insecure = true;
       continue;
     }
     const auto& flags = value_flags();
@@ -204,6 +221,14 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
   }
   if (c.base_url.empty()) return make_error("--base-url", "missing", "--base-url URL (required)");
   if (c.out_dir.empty()) return make_error("--out", "missing", "--out DIR (required)");
+  if (c.client_id.empty() != c.private_key_file.empty())
+    return make_error(c.client_id.empty() ? "--client-id" : "--private-key",
+                      "missing: --client-id and --private-key go together");
+  if (!c.client_id.empty() && c.bearer_token)
+    return make_error("--bearer-token",
+                      "a fixed token and SMART auth (--client-id) exclude each other");
+  if (c.insecure && !c.ca_file.empty())
+    return make_error("--insecure", "contradicts --ca-file", "one of them");
   return c;
 }
 
@@ -214,6 +239,8 @@ std::string export_usage() {
          "         [--parallel N] [--seed N]\n"
          "         [--ig-version V]\n"
          "         [--bearer-token TOKEN] [--no-release]\n"
+         "         [--client-id ID --private-key PEM|JWK [--token-url URL] [--scope S]]\n"
+         "         [--ca-file FILE | --insecure]\n"
          "exit codes: 0 success, 2 usage, 3 rejected, 4 failed, 5 manifest invalid,\n"
          "            6 download failed, 7 validation failed, 8 gone, 9 cancelled,\n"
          "            10 timed out, 11 transport error\n";
@@ -241,7 +268,6 @@ ClientOptions to_client_options(const ExportCommand& c, Instant now) {
   // --timeout must not be dwarfed by the wait for a server that never answers.
   o.delete_grace = std::clamp<Duration>(c.timeout / 10, seconds(5), seconds(30));
   o.release_after_download = c.release;
-  o.https_supported = false;  // the Beast transport speaks plain TCP only, for now
   return o;
 }
 

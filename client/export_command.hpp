@@ -3,7 +3,7 @@
 // Contract: parse_export_args takes the words after `export` and returns an ExportCommand or an
 // Error naming the flag, what was wrong and what was expected (the caller prints it with
 // export_usage() and exits 2). Flags take their value as the next word or after '=':
-//   --base-url URL            FHIR base (required; http only for now)
+//   --base-url URL            FHIR base (required; http or https)
 //   --out DIR                 where files go (required)
 //   --level system|patient|group:ID   (default system)
 //   --type T[,T...]           _type; may repeat
@@ -19,6 +19,12 @@
 //   --seed N                  jitter seed (default 0)
 //   --ig-version V            1.0.1, 2.0.0, 3.0.0 or 4.0.0-ballot (default 2.0.0)
 //   --bearer-token TOKEN      static bearer token (no SMART flow)
+//   --client-id ID            SMART Backend Services client id (with --private-key)
+//   --private-key FILE        the client's private key, PEM or JWK (RS384 or ES384 by key type)
+//   --token-url URL           token endpoint (default: from .well-known/smart-configuration)
+//   --scope SCOPES            requested scopes (default system/*.read)
+//   --ca-file FILE            PEM certificates trusted besides the system's (https)
+//   --insecure                do not verify the server's certificate (https; say it on purpose)
 //   --no-release              do not DELETE the job after downloading
 // to_client_options turns it into ClientOptions with the deadline `timeout` after `now`.
 #pragma once
@@ -54,6 +60,12 @@ struct ExportCommand {
   protocol::IgVersion ig_version = protocol::kDefaultIgVersion;
   std::optional<std::string> bearer_token;
   bool release = true;
+  std::string client_id;
+  std::string private_key_file;
+  std::string token_url;
+  std::string scope = "system/*.read";
+  std::string ca_file;
+  bool insecure = false;
 };
 
 Result<ExportCommand> parse_export_args(const std::vector<std::string>& args);

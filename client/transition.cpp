@@ -156,10 +156,6 @@ const std::array<TransitionInfo, kTransitionCount>& table() {
   return rows;
 }
 
-constexpr std::string_view kNoSmart =
-    "SMART auth is not implemented yet (issue 7): the client only sends a static bearer token "
-    "(ClientOptions::bearer_token) and never requests or renews one";
-
 }  // namespace
 
 const TransitionInfo& transition_info(Transition t) {
@@ -171,19 +167,6 @@ const TransitionInfo& transition_info(Transition t) {
 std::optional<std::string_view> unreachable_reason(Transition t, IgVersion v) {
   const bool v3 = v >= IgVersion::kV3_0_0;
   switch (t) {
-    case Transition::kT01:
-    case Transition::kT03:
-    case Transition::kT04:
-      return kNoSmart;
-    case Transition::kT10:
-      return "SMART auth is not implemented yet (issue 7): with no token to renew, a kick-off 401 "
-             "is final and counted as T09";
-    case Transition::kT18:
-      return "SMART auth is not implemented yet (issue 7): a status 401 is handled like any other "
-             "error (T19, or T16 when its OperationOutcome is transient)";
-    case Transition::kT25:
-      return "SMART auth is not implemented yet (issue 7): a file 401/403 before Expires is final "
-             "for that file, and after Expires it is T27";
     case Transition::kT13:
       if (!v3)
         return "partial manifests are V3+ (ST-08, PAR-11); the client never reads a 202 body as "

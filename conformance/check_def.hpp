@@ -60,6 +60,7 @@ void add_manifest_checks(std::vector<CheckDef>& out);
 void add_download_checks(std::vector<CheckDef>& out);
 void add_delete_checks(std::vector<CheckDef>& out);
 void add_operational_checks(std::vector<CheckDef>& out);
+void add_auth_checks(std::vector<CheckDef>& out);
 std::vector<CheckDef> all_checks();
 
 // Shared by the families: the answer is an OperationOutcome in JSON, or why it is not.

@@ -137,10 +137,10 @@ void requires_token(Context& ctx, const std::string& level, Verdict& v) {
   if (run == nullptr) return;
   if (!run->manifest->manifest->requires_access_token)
     return v.pass("requiresAccessToken is false: the files are open");
-  if (!ctx.options().bearer_token)
+  if (!ctx.auth_in_use())
     return v.skip(
-        "requiresAccessToken is true; pass --bearer-token to check the files refuse "
-        "a request without it");
+        "requiresAccessToken is true; give SMART credentials (--client-id, --private-key) or "
+        "--bearer-token to check the files refuse a request without a token");
   Outgoing bare{"GET", run->files.front().item.url, {}, {}};
   bare.headers.add("Accept", "application/fhir+ndjson");
   // fetch() adds the token for the server's origin; this request must go without it.

@@ -18,6 +18,7 @@
 
 #include "conformance/options.hpp"
 #include "conformance/probe.hpp"
+#include "conformance/smart_client.hpp"
 #include "protocol/manifest.hpp"
 
 namespace bh::conformance {
@@ -85,6 +86,12 @@ class Context {
     return *static_cast<T*>(slot.get());
   }
 
+  // SMART Backend Services, when the run has credentials (null otherwise).
+  void set_smart(SmartClient* smart) { smart_ = smart; }
+  SmartClient* smart() { return smart_; }
+  // Whether the run sends tokens at all (SMART or --bearer-token): the no-token checks need it.
+  bool auth_in_use() const { return smart_ != nullptr || options_.bearer_token.has_value(); }
+
   const std::vector<Exchange>& kickoff_log() const { return kickoff_log_; }
   const std::vector<Exchange>& delete_log() const { return delete_log_; }
 
@@ -103,6 +110,7 @@ class Context {
   std::vector<Exchange> kickoff_log_;
   std::vector<Exchange> delete_log_;
   std::map<std::string, std::shared_ptr<void>> memo_;
+  SmartClient* smart_ = nullptr;
 };
 
 }  // namespace bh::conformance

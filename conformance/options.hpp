@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/client_options.hpp"
 #include "core/time.hpp"
 #include "protocol/ig_version.hpp"
 
@@ -20,6 +21,7 @@ struct CheckOptions {
   Duration request_timeout = seconds(30);
   Duration job_timeout = seconds(300);
   std::optional<std::string> bearer_token;
+  std::optional<client::SmartAuthOptions> smart;  // --client-id/--private-key: SMART tokens
   bool operational = false;
   std::uint32_t concurrent_exports = 3;
   Duration late_poll_delay = seconds(30);

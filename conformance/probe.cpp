@@ -86,17 +86,21 @@ Duration Probe::time_left() const {
 }
 
 Outgoing Probe::with_auth(Outgoing request) const {
-  if (!options_.bearer_token) return request;
   auto url = protocol::parse_url(request.url);
   // The token belongs to the FHIR server: never hand it to another origin (DL-15).
-  if (url && base_ && url->same_origin(*base_))
-    request.headers.set("Authorization", "Bearer " + *options_.bearer_token);
+  if (!url || !base_ || !url->same_origin(*base_)) return request;
+  const auto token = token_source_ ? token_source_() : options_.bearer_token;
+  if (token) request.headers.set("Authorization", "Bearer " + *token);
   return request;
 }
 
 Exchange Probe::fetch(Outgoing request) {
+  return fetch_as_is(with_auth(std::move(request)));
+}
+
+Exchange Probe::fetch_as_is(Outgoing request) {
   Exchange e;
-  e.request = with_auth(std::move(request));
+  e.request = std::move(request);
   e.at = http_.now();
   const Duration timeout = std::min(options_.request_timeout, time_left());
   if (timeout <= Duration::zero()) {

@@ -108,6 +108,14 @@ class Probe {
   Duration time_left() const;
 
   Exchange fetch(Outgoing request);
+  // fetch() without adding Authorization: token requests, and the checks that a server
+  // refuses a request without a token.
+  Exchange fetch_as_is(Outgoing request);
+  // Where fetch() gets its token when SMART is in use (conformance/smart_client); without one
+  // it sends ProbeOptions::bearer_token.
+  void set_token_source(std::function<std::optional<std::string>()> source) {
+    token_source_ = std::move(source);
+  }
   Exchange get(const std::string& url, protocol::Headers headers = {});
   Exchange del(const std::string& url);
 
@@ -138,6 +146,7 @@ class Probe {
   Instant deadline_;
   std::optional<protocol::Url> base_;
   std::vector<Exchange> status_log_;
+  std::function<std::optional<std::string>()> token_source_;
 };
 
 // Reads one resource line's facts; nullopt when the line is not a JSON object.

@@ -110,6 +110,7 @@ std::vector<CheckDef> all_checks() {
   add_manifest_checks(out);
   add_download_checks(out);
   add_delete_checks(out);
+  add_auth_checks(out);
   add_operational_checks(out);
   add_explore_checks(out);
   return out;

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "auth/key_file.hpp"
 #include "client/export_client.hpp"
 #include "client/net/export_driver.hpp"
 #include "client/net/fs_output_sink.hpp"
@@ -59,7 +60,17 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
   }
   RealClock clock(1.0);
   const Instant start = clock.now();
-  const ClientOptions options = to_client_options(cmd, start);
+  ClientOptions options = to_client_options(cmd, start);
+  if (!cmd.client_id.empty()) {
+    auto key = auth::load_key_file("--private-key", cmd.private_key_file);
+    if (!key) {
+      err << "bulkharness export: " << key.error().message() << "\n";
+      return kUsageExitCode;
+    }
+    options.smart = SmartAuthOptions{cmd.client_id, *key, cmd.token_url, cmd.scope};
+    out << "SMART Backend Services: client " << cmd.client_id << ", "
+        << auth::to_string((*key)->alg()) << " key " << (*key)->kid() << "\n";
+  }
   if (auto valid = validate_options(options); !valid) {
     err << "bulkharness export: " << valid.error().message() << "\n";
     return kUsageExitCode;
@@ -74,6 +85,8 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
   net::TransportOptions transport_options;
   transport_options.io_timeout = cmd.io_timeout;
   transport_options.connect_timeout = std::min(transport_options.connect_timeout, cmd.io_timeout);
+  transport_options.tls = {!cmd.insecure, cmd.ca_file};
+  if (cmd.insecure) out << "warning: --insecure: server certificates are not verified\n";
   net::HttpTransport transport(ioc, transport_options);
   net::ExportDriver driver(ioc, client, transport, clock);
   const Outcome outcome = driver.run();

@@ -5,6 +5,9 @@ Starts `bulkharness serve` with a server-side fault scenario, runs `bulkharness 
 it, and asserts that CHECK reports STATUS (fail for a SHALL, warn for a SHOULD) under
 REQUIREMENT, with evidence, and that the exit status follows the SHALL failures.
 
+A scenario with an "auth" block runs as SMART servers do: `serve --tls --auth smart` with a key
+made by `bulkharness keygen` registered, and the runner given that key and the certificate.
+
 usage: check_fault.py --bulkharness BIN --scenario FILE --check ID --requirement R --status S
 """
 import argparse
@@ -25,13 +28,25 @@ def main():
     p.add_argument("--status", required=True, choices=["fail", "warn"])
     a = p.parse_args()
     harness.BULKHARNESS = a.bulkharness
-    with harness.Server("--time-scale", "60", "--scenario", a.scenario) as server, \
-            harness.tempdir() as tmp:
-        js = pathlib.Path(tmp, "report.json")
-        code, out, err, _ = harness.run(
-            [a.bulkharness, "check", "--base-url", server.base, "--timeout", "150",
-             "--job-timeout", "60", "--request-timeout", "5", "--levels", "system",
-             "--report-json", str(js)], 240)
+    smart = "auth" in json.loads(pathlib.Path(a.scenario).read_text())
+    with harness.tempdir() as tmp:
+        serve_args, check_args = ["--time-scale", "60", "--scenario", a.scenario], []
+        if smart:
+            cert = str(pathlib.Path(tmp, "cert.pem"))
+            code, out, err, _ = harness.run([a.bulkharness, "keygen", "--out",
+                                             str(pathlib.Path(tmp, "keys"))], 60)
+            if code != 0:
+                sys.exit(f"keygen failed: {out}{err}")
+            serve_args += ["--tls", "--tls-cert-out", cert, "--client-id", "runner", "--jwks",
+                           str(pathlib.Path(tmp, "keys", "jwks.json"))]
+            check_args = ["--ca-file", cert, "--client-id", "runner", "--private-key",
+                          str(pathlib.Path(tmp, "keys", "private-key.pem"))]
+        with harness.Server(*serve_args) as server:
+            js = pathlib.Path(tmp, "report.json")
+            code, out, err, _ = harness.run(
+                [a.bulkharness, "check", "--base-url", server.base, "--timeout", "150",
+                 "--job-timeout", "60", "--request-timeout", "5", "--levels", "system",
+                 "--report-json", str(js), *check_args], 240)
         if not js.exists():
             sys.exit(f"no JSON report (exit {code})\n{out}\n{err}")
         report = json.loads(js.read_text())

@@ -9,11 +9,13 @@ import pathlib
 import re
 import select
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 # One reader of a process's first line, shared with the replay orchestrator.
@@ -40,19 +42,32 @@ def main():
 class Server:
     """`bulkharness serve --port 0 ...` as a context manager."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, ca_file=None):
         self.args = [BULKHARNESS, "serve", "--port", "0", *args]
         self.proc = None
         self.base = None
+        self.ca_file = ca_file  # the server's certificate (--tls-cert-out), for admin requests
 
     def __enter__(self):
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         first = read_line(self.proc, 30)
-        m = re.search(r"(http://127\.0\.0\.1:\d+\S*)", first)
+        m = re.search(r"(https?://127\.0\.0\.1:\d+\S*)", first)
         assert m, f"first line does not name the FHIR base URL: {first!r}"
         self.base = m.group(1)
-        self.origin = re.match(r"http://[^/]+", self.base).group(0)
+        self.origin = re.match(r"https?://[^/]+", self.base).group(0)
         return self
+
+    def admin(self, path, body=None):
+        """GET (or POST `body`, a JSON value) /__admin/<path>; (status, parsed JSON)."""
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.origin + "/__admin/" + path, data=data,
+                                     method="GET" if body is None else "POST")
+        try:
+            with urllib.request.urlopen(req, timeout=10, context=context) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
 
     def peak_rss_kb(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -62,8 +77,7 @@ class Server:
         raise AssertionError("no VmHWM")
 
     def journal(self):
-        with urllib.request.urlopen(self.origin + "/__admin/journal", timeout=10) as r:
-            return json.load(r)
+        return self.admin("journal")[1]
 
     def __exit__(self, *exc):
         if self.proc.poll() is None:

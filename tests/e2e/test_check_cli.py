@@ -1,6 +1,8 @@
 """`bulkharness check`, the conformance runner, against real `bulkharness serve` processes.
 
-Without faults every SHALL check passes (exit 0); the fault matrix (a scenario per requirement)
+Without faults, against a server that runs SMART Backend Services over TLS (as real ones do),
+every SHALL check passes (exit 0), the auth and TLS checks included; over plain http the TLS
+check fails, as AUTH-01 says it must; the fault matrix (a scenario per requirement)
 is the ctest e2e.check.* series (tests/CMakeLists.txt, tests/e2e/check_fault.py). Exploration
 holds on a conformant server, and its canary -- a server that answers DELETE with 202 but keeps
 the job -- is caught and shrunk to curl steps. Usage errors exit 2 before anything is sent; an
@@ -23,12 +25,31 @@ def check(base, *args, timeout=200):
     return harness.run([harness.BULKHARNESS, "check", "--base-url", base, *FAST, *args], timeout)
 
 
+def smart_server(tmp, *args):
+    """serve --tls --auth smart with a fresh ES384 key registered; (server, runner flags)."""
+    keys, cert = pathlib.Path(tmp, "keys"), str(pathlib.Path(tmp, "cert.pem"))
+    code, out, err, _ = harness.run([harness.BULKHARNESS, "keygen", "--out", str(keys)], 60)
+    assert code == 0, out + err
+    server = harness.Server("--tls", "--tls-cert-out", cert, "--auth", "smart", "--client-id",
+                            "runner", "--jwks", str(keys / "jwks.json"), *args, ca_file=cert)
+    return server, ["--ca-file", cert, "--client-id", "runner", "--private-key",
+                    str(keys / "private-key.pem")]
+
+
+AUTH_CHECKS = ("tls-fhir-base", "tls-files", "tls-token-endpoint", "smart-discovery",
+               "token-request-accepted", "token-response", "token-invalid-grant-type",
+               "token-invalid-assertion-type", "token-invalid-jwt", "token-jti-replay",
+               "kickoff-no-token", "status-no-token", "download-requires-token")
+
+
 class CheckCli(unittest.TestCase):
     def test_a_conformant_server_passes_every_shall_check(self):
-        with harness.Server("--time-scale", "20") as server, harness.tempdir() as tmp:
+        with harness.tempdir() as tmp:
+            server, creds = smart_server(tmp, "--time-scale", "20")
             js, ju = pathlib.Path(tmp, "r.json"), pathlib.Path(tmp, "r.xml")
-            code, out, err, _ = check(server.base, "--report-json", str(js), "--report-junit",
-                                      str(ju))
+            with server:
+                code, out, err, _ = check(server.base, "--report-json", str(js),
+                                          "--report-junit", str(ju), *creds)
             self.assertEqual(code, 0, out + err)
             report = json.loads(js.read_text())
             self.assertEqual(report["summary"]["fail"], 0, out)
@@ -39,8 +60,10 @@ class CheckCli(unittest.TestCase):
                          "status-retry-after", "param-patient"):
                 self.assertIn(must, ids)
             passed = {r["id"] for r in report["results"] if r["status"] == "pass"}
-            # The filters really ran against data (not skipped for want of it).
-            for must in ("param-since", "param-type", "param-patient", "delete-then-404"):
+            # The filters really ran against data (not skipped for want of it), and so did
+            # every auth and TLS check.
+            for must in ("param-since", "param-type", "param-patient", "delete-then-404",
+                         *AUTH_CHECKS):
                 self.assertIn(must, passed, out)
             levels = report["levels"]
             self.assertEqual(levels[:2], ["system", "patient"])
@@ -52,6 +75,13 @@ class CheckCli(unittest.TestCase):
             self.assertEqual(int(suite.get("tests")), len(report["results"]))
             self.assertEqual(int(suite.get("failures")), 0)
             self.assertIn("exit 0 (no SHALL check failed)", out)
+
+    def test_plain_http_fails_the_tls_check(self):
+        with harness.Server("--time-scale", "20") as server:
+            code, out, err, _ = check(server.base, "--only", "AUTH-01", "--levels", "system")
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("FAIL  SHALL  tls-fhir-base", out)
+        self.assertIn("plain http", out)
 
     def test_explore_holds_on_a_conformant_server(self):
         with harness.Server("--time-scale", "60") as server:

@@ -57,7 +57,7 @@ TEST(ExportArgs, ParsesEveryOption) {
   const auto o = to_client_options(*r, kVirtualEpoch);
   EXPECT_EQ(o.deadline, kVirtualEpoch + millis(90500));
   EXPECT_EQ(o.max_parallel_downloads, 8u);
-  EXPECT_FALSE(o.https_supported);
+  EXPECT_TRUE(o.https_supported);
   EXPECT_TRUE(validate_options(o).ok());
 }
 
@@ -88,7 +88,12 @@ TEST(ExportArgs, UsageErrorsNameTheFlagAndTheExpectation) {
       std::string::npos);
   EXPECT_NE(error_of({"--base-url", "http://h", "--out", "o", "stray"}).find("unexpected argument"),
             std::string::npos);
-  EXPECT_NE(error_of({"--base-url", "https://h", "--out", "o"}).find("https is not supported yet"),
+  EXPECT_TRUE(parse_export_args({"--base-url", "https://h", "--out", "o"}).ok());
+  EXPECT_NE(error_of({"--base-url", "http://h", "--out", "o", "--client-id", "c"})
+                .find("--private-key: missing"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--base-url", "http://h", "--out", "o", "--insecure", "--ca-file", "f"})
+                .find("contradicts --ca-file"),
             std::string::npos);
   EXPECT_NE(
       error_of({"--base-url", "http://h", "--out", "o", "--since", "2025-01-01"}).find("--since"),

@@ -383,9 +383,15 @@ std::set<Transition> covered(protocol::IgVersion v) {
   return out;
 }
 
+// The SMART rows need a token endpoint this script does not have: auth_test.cpp takes each of
+// them against the mock's real token service and asserts its count.
+const std::set<Transition> kTakenInAuthTest = {T::kT01, T::kT03, T::kT04,
+                                               T::kT10, T::kT18, T::kT25};
+
 TEST(Transitions, ReachableForIg2MeansCoveredHere) {
   const auto v = protocol::IgVersion::kV2_0_0;
-  const auto seen = covered(v);
+  auto seen = covered(v);
+  seen.insert(kTakenInAuthTest.begin(), kTakenInAuthTest.end());
   std::string unreachable;
   for (std::size_t n = 1; n <= kTransitionCount; ++n) {
     const auto reason = unreachable_reason(transition(n), v);
@@ -397,7 +403,7 @@ TEST(Transitions, ReachableForIg2MeansCoveredHere) {
     }
   }
   // The list the report gives; a change to the client should show up here.
-  EXPECT_EQ(unreachable, "T01 T03 T04 T10 T13 T18 T25 T28 T30 T31 T32 T40 T41 ");
+  EXPECT_EQ(unreachable, "T13 T28 T30 T31 T32 T40 T41 ");
 }
 
 TEST(Transitions, VersionDependentReasons) {
@@ -407,11 +413,12 @@ TEST(Transitions, VersionDependentReasons) {
   EXPECT_FALSE(unreachable_reason(T::kT28, V::kV4_0_0_ballot));
   EXPECT_TRUE(covered(V::kV3_0_0).count(T::kT28));
   for (V v : {V::kV1_0_1, V::kV2_0_0, V::kV3_0_0, V::kV4_0_0_ballot}) {
-    for (T t : {T::kT01, T::kT13, T::kT30, T::kT31, T::kT32, T::kT40, T::kT41})
+    for (T t : {T::kT13, T::kT30, T::kT31, T::kT32, T::kT40, T::kT41})
       EXPECT_TRUE(unreachable_reason(t, v)) << number(t);
     EXPECT_FALSE(unreachable_reason(T::kT37, v));
   }
-  EXPECT_NE(unreachable_reason(T::kT01, V::kV2_0_0)->find("issue 7"), std::string_view::npos);
+  for (T t : {T::kT01, T::kT03, T::kT04, T::kT10, T::kT18, T::kT25})  // SMART: reachable
+    EXPECT_FALSE(unreachable_reason(t, V::kV2_0_0)) << number(t);
   EXPECT_NE(unreachable_reason(T::kT30, V::kV3_0_0)->find("not implemented"),
             std::string_view::npos);
 }
