@@ -8,6 +8,7 @@
 #include "auth/jwt.hpp"
 #include "auth/token_service.hpp"
 #include "core/rng.hpp"
+#include "protocol/responses.hpp"
 #include "protocol/url.hpp"
 
 namespace bh::auth {
@@ -27,12 +28,10 @@ protocol::Response json_answer(int status, const nlohmann::ordered_json& body) {
   return r;
 }
 
-// RFC 6749 §5.2; invalid_client is 401: the client failed to authenticate.
 protocol::Response oauth_error(TokenDecision& out, std::string code, std::string description) {
   out.error = code;
   out.detail = description;
-  return json_answer(out.error == "invalid_client" ? 401 : 400,
-                     {{"error", std::move(code)}, {"error_description", std::move(description)}});
+  return oauth_error_response(code, description);
 }
 
 std::vector<std::string> words(std::string_view s) {
@@ -79,32 +78,38 @@ bool audience_matches(const nlohmann::json& aud, const std::string& token_url) {
                      [&](const auto& a) { return a.is_string() && a == token_url; });
 }
 
-protocol::Response unauthorized(BearerCheck& out, const std::string& error,
-                                const std::string& description) {
-  out.error = error.empty() ? "missing token" : description;
-  protocol::Response r;
-  r.status = 401;
-  // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+// A refusal: `status` with an OperationOutcome and the RFC 6750 §3.1 challenge (no error code
+// when the request carried no credentials at all).
+protocol::Response refusal(int status, const std::string& error, const std::string& message,
+                           const char* issue_code) {
+  auto r = protocol::outcome_response(status, "error", issue_code, message);
   std::string challenge = "Bearer realm=\"bulkharness\"";
   if (!error.empty())
-    challenge += ", error=\"" + error + "\", error_description=\"" + description + "\"";
+    challenge += ", error=\"" + error + "\", error_description=\"" + message + "\"";
   r.headers.set("WWW-Authenticate", challenge);
-  r.headers.set("Content-Type", "application/fhir+json");
-  r.body = nlohmann::ordered_json{
-      {"resourceType", "OperationOutcome"},
-      {"issue",
-       {{{"severity", "error"}, {"code", "login"}, {"diagnostics", out.error}}}}}.dump();
   return r;
 }
 
+protocol::Response unauthorized(BearerCheck& out, const std::string& error,
+                                const std::string& description) {
+  out.error = error.empty() ? "missing token" : description;
+  return refusal(401, error, out.error, "login");
+}
+
 }  // namespace
+
+protocol::Response oauth_error_response(const std::string& code, const std::string& description) {
+  // invalid_client is 401: the client failed to authenticate.
+  return json_answer(code == "invalid_client" ? 401 : 400,
+                     {{"error", code}, {"error_description", description}});
+}
 
 protocol::Response TokenService::token(const protocol::Request& request, Instant now,
                                        TokenDecision& out) {
   forget_expired(now);
   if (request.method != "POST")
-    return oauth_error(out, "invalid_request", "the token endpoint takes POST, not " +
-                                                   request.method);
+    return oauth_error(out, "invalid_request",
+                       "the token endpoint takes POST, not " + request.method);
   auto ct = request.headers.get("Content-Type");
   if (!ct || !protocol::trim(*ct).starts_with("application/x-www-form-urlencoded"))
     return oauth_error(out, "invalid_request",
@@ -117,9 +122,9 @@ protocol::Response TokenService::token(const protocol::Request& request, Instant
     return std::string();
   };
   if (field("grant_type") != "client_credentials")
-    return oauth_error(out, "unsupported_grant_type",
-                       "grant_type must be client_credentials, got \"" + field("grant_type") +
-                           "\"");
+    return oauth_error(
+        out, "unsupported_grant_type",
+        "grant_type must be client_credentials, got \"" + field("grant_type") + "\"");
   if (field("client_assertion_type") != kAssertionType)
     return oauth_error(out, "invalid_client",
                        std::string("client_assertion_type must be ") + kAssertionType);
@@ -144,8 +149,8 @@ protocol::Response TokenService::token(const protocol::Request& request, Instant
   const std::string token = "bh" + std::to_string(issued_) + "." + hex;
   tokens_[token] = {*client, now + config_.token_lifetime, granted, false};
   out.scope = joined(granted);
-  const auto wire_life = std::chrono::ceil<std::chrono::seconds>(
-      config_.wire.to_wire(config_.token_lifetime));
+  const auto wire_life =
+      std::chrono::ceil<std::chrono::seconds>(config_.wire.to_wire(config_.token_lifetime));
   return json_answer(200, {{"access_token", token},
                            {"token_type", "bearer"},
                            {"expires_in", std::max<std::int64_t>(1, wire_life.count())},
@@ -181,15 +186,14 @@ Result<std::string> TokenService::verify_assertion(const std::string& assertion,
   if (expires + kClockSkew <= wire_now)
     return make_error(where, "expired " + secs(wire_now - expires) + " ago");
   if (expires > wire_now + config_.max_assertion_lifetime + kClockSkew)
-    return make_error(where, "exp is " + secs(expires - wire_now) +
-                                 " ahead; at most 5 minutes is allowed");
+    return make_error(
+        where, "exp is " + secs(expires - wire_now) + " ahead; at most 5 minutes is allowed");
   if (out.jti.empty()) return make_error(where, "jti is missing");
   if (jtis_.contains({out.client_id, out.jti}))
     return make_error(where, "jti was already used", "a new jti per assertion", out.jti);
   const std::string jku = text_claim(jwt->header, "jku");
   if (!jku.empty() && jku != client->jwks_url)
-    return make_error(where, "jku is not the JWKS URL registered for this client", "",
-                      jku);
+    return make_error(where, "jku is not the JWKS URL registered for this client", "", jku);
   auto keys = keys_for(*client, false);
   if (!keys) return keys.error();
   auto verified = verify_jwt(assertion, **keys);
@@ -203,9 +207,10 @@ Result<std::string> TokenService::verify_assertion(const std::string& assertion,
   return out.client_id;
 }
 
-std::optional<protocol::Response> TokenService::check_bearer(
-    const protocol::Request& request, Instant now, const std::vector<std::string>& types,
-    BearerCheck& out) {
+std::optional<protocol::Response> TokenService::check_bearer(const protocol::Request& request,
+                                                             Instant now,
+                                                             const std::vector<std::string>& types,
+                                                             BearerCheck& out) {
   auto token = bearer_of(request);
   out.presented = token.has_value();
   if (waive_next_) {  // a fault's server defect: no check at all
@@ -220,24 +225,13 @@ std::optional<protocol::Response> TokenService::check_bearer(
   out.client_id = it->second.client_id;
   // Told apart for the judge: a client that sends a token past its expiry did not renew in time;
   // one that sends a revoked token (a fault's doing) could not have known.
-  if (it->second.revoked)
-    return unauthorized(out, "invalid_token", "the access token was revoked");
+  if (it->second.revoked) return unauthorized(out, "invalid_token", "the access token was revoked");
   if (now >= it->second.expires)
     return unauthorized(out, "invalid_token", "the access token expired");
   for (const auto& type : types) {
     if (scopes_cover(it->second.scopes, type)) continue;
     out.error = "the token's scopes (" + joined(it->second.scopes) + ") do not cover " + type;
-    protocol::Response r;
-    r.status = 403;
-    r.headers.set("WWW-Authenticate",
-                  "Bearer realm=\"bulkharness\", error=\"insufficient_scope\", "
-                  "error_description=\"" + out.error + "\"");
-    r.headers.set("Content-Type", "application/fhir+json");
-    r.body = nlohmann::ordered_json{
-        {"resourceType", "OperationOutcome"},
-        {"issue",
-         {{{"severity", "error"}, {"code", "forbidden"}, {"diagnostics", out.error}}}}}.dump();
-    return r;
+    return refusal(403, "insufficient_scope", out.error, "forbidden");
   }
   return std::nullopt;
 }

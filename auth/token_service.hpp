@@ -113,13 +113,15 @@ class TokenService {
 
   TokenServiceConfig config_;
   JwksFetcher fetcher_;
-  std::map<std::string, Jwks> fetched_;               // client id -> JWKS fetched by URL
-  std::map<std::string, Issued> tokens_;              // ordered: never iterated by hash
+  std::map<std::string, Jwks> fetched_;                          // client id -> JWKS fetched by URL
+  std::map<std::string, Issued> tokens_;                         // ordered: never iterated by hash
   std::map<std::pair<std::string, std::string>, Instant> jtis_;  // (client, jti) -> exp
   std::uint64_t issued_ = 0;
   bool waive_next_ = false;
 };
 
+// An RFC 6749 §5.2 error answer: 401 for invalid_client, 400 for every other code.
+protocol::Response oauth_error_response(const std::string& code, const std::string& description);
 // The bearer token of an Authorization header, if it is one.
 std::optional<std::string> bearer_of(const protocol::Request& request);
 // Whether the scopes grant read access to resources of `type`.

@@ -6,8 +6,11 @@ For one server (`bulkharness serve`, N members, one file per type) it measures:
           discards the bytes (what the generator + Beast session can deliver);
   client  `bulkharness export` end to end: kick-off, polls, downloads with NDJSON validation,
           files written to disk, DELETE.
-It prints resources/s and MB/s for each and the ratio client/raw, i.e. what validation and
-writing cost relative to producing the data. Usage: bench/export_throughput.py [--members N]
+  smart   the same client export against `serve --tls --auth smart`, with a key from
+          `bulkharness keygen`: TLS on every connection plus the token flow.
+It prints resources/s and MB/s for each, the ratio client/raw, i.e. what validation and writing
+cost relative to producing the data, and smart/client, what TLS and SMART cost.
+Usage: bench/export_throughput.py [--members N]
 """
 import argparse
 import http.client
@@ -27,16 +30,16 @@ import urllib.parse
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def start_server(exe, members):
+def start_server(exe, members, *extra):
     proc = subprocess.Popen([exe, "serve", "--port", "0", "--members", str(members),
-                             "--members-per-file", str(members), "--time-scale", "20"],
+                             "--members-per-file", str(members), "--time-scale", "20", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ready, _, _ = select.select([proc.stdout], [], [], 30)
     if not ready:
         proc.kill()
         sys.exit("server did not start within 30 s")
     first = proc.stdout.readline().decode()
-    base = re.search(r"(http://\S+)", first).group(1)
+    base = re.search(r"(https?://\S+)", first).group(1)
     return proc, base
 
 
@@ -75,12 +78,12 @@ def raw_export(base):
     return resources, nbytes, elapsed
 
 
-def client_export(exe, base):
+def client_export(exe, base, *extra):
     out = tempfile.mkdtemp(prefix="bh-bench-")
     try:
         start = time.perf_counter()
-        r = subprocess.run([exe, "export", "--base-url", base, "--out", out, "--timeout", "600"],
-                           capture_output=True, text=True, timeout=900)
+        r = subprocess.run([exe, "export", "--base-url", base, "--out", out, "--timeout", "600",
+                            *extra], capture_output=True, text=True, timeout=900)
         total = time.perf_counter() - start
         if r.returncode != 0:
             sys.exit(f"export failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
@@ -107,12 +110,29 @@ def main():
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
+    with tempfile.TemporaryDirectory(prefix="bh-bench-keys-") as keys:
+        subprocess.run([args.bulkharness, "keygen", "--out", keys], check=True,
+                       capture_output=True, timeout=60)
+        cert = os.path.join(keys, "cert.pem")
+        proc, base = start_server(args.bulkharness, args.members, "--tls", "--tls-cert-out", cert,
+                                  "--auth", "smart", "--client-id", "bench", "--jwks",
+                                  os.path.join(keys, "jwks.json"))
+        try:
+            n_tls, b_tls, t_tls, _ = client_export(
+                args.bulkharness, base, "--ca-file", cert, "--client-id", "bench",
+                "--private-key", os.path.join(keys, "private-key.pem"))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
     print(f"members {args.members}: {n_raw} resources, {b_raw / 1e6:.1f} MB per export")
     print(f"raw server download : {n_raw / t_raw:10.0f} resources/s {b_raw / 1e6 / t_raw:8.1f} MB/s"
           f"  ({t_raw:.2f} s)")
     print(f"reference client    : {n_cli / t_cli:10.0f} resources/s {b_cli / 1e6 / t_cli:8.1f} MB/s"
           f"  ({t_cli:.2f} s downloading, {t_total:.2f} s end to end incl. the job's wait)")
     print(f"ratio client/raw    : {t_raw / t_cli:.2f} (1.00 = validation and writing are free)")
+    print(f"client, TLS + SMART : {n_tls / t_tls:10.0f} resources/s {b_tls / 1e6 / t_tls:8.1f} MB/s"
+          f"  ({t_tls:.2f} s downloading)")
+    print(f"ratio smart/client  : {t_cli / t_tls:.2f} (1.00 = TLS and the token flow are free)")
 
 
 if __name__ == "__main__":

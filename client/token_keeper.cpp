@@ -12,6 +12,15 @@ namespace bh::client {
 namespace {
 constexpr const char* kAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+protocol::Request request(const char* method, const protocol::Url& url) {
+  protocol::Request req;
+  req.method = method;
+  req.target = url.target;
+  req.headers.add("Accept", "application/json");
+  req.headers.add("User-Agent", kUserAgent);
+  return req;
+}
+
 std::string excerpt(const std::string& body) {
   return body.size() <= 200 ? body : body.substr(0, 200) + "...";
 }
@@ -36,12 +45,7 @@ Result<BuiltRequest> TokenKeeper::discovery_request() const {
     base.pop_back();
   auto url = protocol::parse_url(base + "/.well-known/smart-configuration");
   if (!url) return url.error().within("SMART discovery URL");
-  protocol::Request req;
-  req.method = "GET";
-  req.target = url->target;
-  req.headers.add("Accept", "application/json");
-  req.headers.add("User-Agent", kUserAgent);
-  return BuiltRequest{std::move(req), url->str()};
+  return BuiltRequest{request("GET", *url), url->str()};
 }
 
 Status TokenKeeper::on_discovery(int status, const std::string& body) {
@@ -77,11 +81,7 @@ Result<BuiltRequest> TokenKeeper::token_request(Instant now) {
                            {"jti", jti}};
   auto jwt = opts_.key->sign(claims);
   if (!jwt) return jwt.error().within("client assertion");
-  protocol::Request req;
-  req.method = "POST";
-  req.target = url->target;
-  req.headers.add("Accept", "application/json");
-  req.headers.add("User-Agent", kUserAgent);
+  protocol::Request req = request("POST", *url);
   req.headers.add("Content-Type", "application/x-www-form-urlencoded");
   req.body = protocol::build_query({{"grant_type", "client_credentials"},
                                     {"scope", opts_.scope},

@@ -15,15 +15,6 @@ namespace bh::mockserver {
 
 namespace {
 
-protocol::Response oauth_error(int status, const std::string& code, const std::string& text) {
-  protocol::Response r;
-  r.status = status;
-  r.headers.set("Content-Type", "application/json");
-  r.headers.set("Cache-Control", "no-store");
-  r.body = nlohmann::ordered_json{{"error", code}, {"error_description", text}}.dump();
-  return r;
-}
-
 FaultKind simple(std::string id, std::string summary, std::vector<std::string> reqs,
                  std::vector<std::string> endpoints, FaultFn fn) {
   return {std::move(id),
@@ -42,14 +33,15 @@ void add_token_endpoint_faults(std::vector<FaultKind>& kinds) {
       "its key did not verify: a correct client gives up (T04), it does not loop",
       {"AUTH-04"}, {"token"}, [](FaultContext& ctx, const Next& next) {
         if (!ctx.tokens) return declined(ctx, next);
-        return oauth_error(401, "invalid_client", "client authentication failed (fault)");
+        return auth::oauth_error_response("invalid_client", "client authentication failed (fault)");
       }));
   kinds.push_back(simple(
       "token-invalid-scope",
       "the token endpoint answers 400 invalid_scope: the client may not have what it asked for",
       {"AUTH-04"}, {"token"}, [](FaultContext& ctx, const Next& next) {
         if (!ctx.tokens) return declined(ctx, next);
-        return oauth_error(400, "invalid_scope", "the requested scope is not allowed (fault)");
+        return auth::oauth_error_response("invalid_scope",
+                                          "the requested scope is not allowed (fault)");
       }));
   kinds.push_back(
       simple("token-jti-replay-accepted",

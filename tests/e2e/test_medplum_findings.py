@@ -79,5 +79,42 @@ class MedplumFindings(unittest.TestCase):
             self.assertTrue(self.results[name]["problems"], f"{name} passed:\n{self.table}")
 
 
+class MedplumSmartLogin(unittest.TestCase):
+    """`medplum login --auth-type jwt-assertion` (its SMART Backend Services flow) against
+    `serve --auth smart`: its assertion has no `kid` header, which AUTH-03 requires, so a
+    conformant token endpoint refuses it; the judge names that."""
+
+    def test_its_assertion_lacks_a_kid(self):
+        if not os.access(MEDPLUM, os.X_OK):
+            raise AssertionError(f"{MEDPLUM} is missing: run ci/install_medplum.sh")
+        with tempfile.TemporaryDirectory(prefix="bh-medplum-auth-") as tmp:
+            keys = pathlib.Path(tmp, "keys")
+            code, out, err, _ = harness.run([harness.BULKHARNESS, "keygen", "--alg", "RS384",
+                                             "--out", str(keys)], 60)
+            self.assertEqual(code, 0, out + err)
+            with harness.Server("--auth", "smart", "--client-id", "mp", "--jwks",
+                                str(keys / "jwks.json")) as server:
+                home = pathlib.Path(tmp, "home")
+                home.mkdir()
+                env = {k: v for k, v in os.environ.items() if not k.startswith("MEDPLUM_")}
+                env["HOME"] = str(home)
+                login = subprocess.run(
+                    [str(MEDPLUM), "login", "--auth-type", "jwt-assertion", "--client-id", "mp",
+                     "--private-key-path", str(keys / "private-key.pem"), "--base-url",
+                     server.origin, "--fhir-url-path", server.base, "--token-url",
+                     server.origin + "/auth/token", "--audience", "/auth/token"],
+                    cwd=str(home), env=env, capture_output=True, text=True, timeout=60)
+                journal = server.journal()["entries"]
+                _, verdict = server.admin("verdict")
+        self.assertNotEqual(login.returncode, 0, login.stdout + login.stderr)
+        tokens = [e for e in journal if e["endpoint"] == "token"]
+        self.assertTrue(tokens, "medplum never reached the token endpoint")
+        self.assertEqual(tokens[0]["token_request"]["alg"], "RS384")
+        self.assertEqual(tokens[0]["token_request"]["error"], "invalid_client")
+        self.assertIn("header has no kid", tokens[0]["token_request"]["detail"])
+        rules = {r["id"]: r["outcome"] for r in verdict["rules"]}
+        self.assertEqual(rules["token-assertion-valid"], "fail")
+
+
 if __name__ == "__main__":
     harness.main()
