@@ -28,18 +28,35 @@ RC_GTEST_PROP(AuthProperty, Base64urlRoundTrips, (const std::string& bytes)) {
   RC_ASSERT(*back == bytes);
 }
 
-RC_GTEST_PROP(AuthProperty, AnyChangedCharacterBreaksTheToken, ()) {
+// The property, over any verifier: a validly signed token verifies, and no single changed
+// character does.
+template <class Verify>
+void changed_character_breaks(Verify verify) {
   const Alg alg = *rc::gen::element(Alg::kRS384, Alg::kES384);
   const SigningKey& key = key_for(alg);
   const std::string jti = *rc::gen::container<std::string>(rc::gen::inRange('a', '{'));
   const std::string token = *key.sign({{"iss", "c"}, {"jti", jti}});
   const Jwks jwks = Jwks::of({key});
-  RC_ASSERT(verify_jwt(token, jwks).ok());
+  RC_ASSERT(verify(token, jwks));
   const std::size_t at = *rc::gen::inRange<std::size_t>(0, token.size());
   const char to = *rc::gen::distinctFrom(token[at]);
   std::string changed = token;
   changed[at] = to;
-  RC_ASSERT_FALSE(verify_jwt(changed, jwks).ok());
+  RC_ASSERT_FALSE(verify(changed, jwks));
+}
+
+RC_GTEST_PROP(AuthProperty, AnyChangedCharacterBreaksTheToken, ()) {
+  changed_character_breaks(
+      [](const std::string& t, const Jwks& keys) { return verify_jwt(t, keys).ok(); });
+}
+
+// Canary: a "verifier" that only takes the token apart (the classic bug of trusting a JWT that
+// decodes) must be caught by the same property.
+TEST(AuthProperty, CanaryADecodeOnlyVerifierIsCaught) {
+  const bool held = rc::check("decode-only verifier", [] {
+    changed_character_breaks([](const std::string& t, const Jwks&) { return decode_jwt(t).ok(); });
+  });
+  EXPECT_FALSE(held) << "the property let a verifier that checks no signature pass";
 }
 
 RC_GTEST_PROP(AuthProperty, HostileTextIsAnErrorNotACrash, (const std::string& text)) {
