@@ -8,6 +8,7 @@
 #include "auth/jwt.hpp"
 #include "auth/token_service.hpp"
 #include "core/rng.hpp"
+#include "core/strings.hpp"
 #include "protocol/responses.hpp"
 #include "protocol/url.hpp"
 
@@ -42,13 +43,6 @@ std::vector<std::string> words(std::string_view s) {
     if (j > i) out.emplace_back(s.substr(i, j - i));
     i = j + 1;
   }
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v)
-    out += (out.empty() ? "" : " ") + s;
   return out;
 }
 
@@ -141,14 +135,14 @@ protocol::Response TokenService::token(const protocol::Request& request, Instant
   if (granted.empty())
     return oauth_error(out, "invalid_scope",
                        "none of the requested scopes \"" + field("scope") +
-                           "\" may be granted; allowed: " + joined(allowed));
+                           "\" may be granted; allowed: " + join(allowed, " "));
   ++issued_;
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
                 static_cast<unsigned long long>(mix64(config_.seed, issued_)));
   const std::string token = "bh" + std::to_string(issued_) + "." + hex;
   tokens_[token] = {*client, now + config_.token_lifetime, granted, false};
-  out.scope = joined(granted);
+  out.scope = join(granted, " ");
   const auto wire_life =
       std::chrono::ceil<std::chrono::seconds>(config_.wire.to_wire(config_.token_lifetime));
   return json_answer(200, {{"access_token", token},
@@ -230,7 +224,7 @@ std::optional<protocol::Response> TokenService::check_bearer(const protocol::Req
     return unauthorized(out, "invalid_token", "the access token expired");
   for (const auto& type : types) {
     if (scopes_cover(it->second.scopes, type)) continue;
-    out.error = "the token's scopes (" + joined(it->second.scopes) + ") do not cover " + type;
+    out.error = "the token's scopes (" + join(it->second.scopes, " ") + ") do not cover " + type;
     return refusal(403, "insufficient_scope", out.error, "forbidden");
   }
   return std::nullopt;

@@ -64,9 +64,7 @@ Status TokenKeeper::on_discovery(int status, const std::string& body) {
   return Ok{};
 }
 
-Result<BuiltRequest> TokenKeeper::token_request(Instant now) {
-  auto url = protocol::parse_url(token_url_);
-  if (!url) return url.error().within("token endpoint");
+Result<std::string> TokenKeeper::assertion(Instant now) {
   // 128 bits from the seeded stream, then the instant in microseconds: two clients with the same
   // seed (the default is 0) never send the same jti unless they sign at the same microsecond.
   char jti[64];
@@ -81,6 +79,14 @@ Result<BuiltRequest> TokenKeeper::token_request(Instant now) {
                            {"jti", jti}};
   auto jwt = opts_.key->sign(claims);
   if (!jwt) return jwt.error().within("client assertion");
+  return jwt;
+}
+
+Result<BuiltRequest> TokenKeeper::token_request(Instant now) {
+  auto url = protocol::parse_url(token_url_);
+  if (!url) return url.error().within("token endpoint");
+  auto jwt = assertion(now);
+  if (!jwt) return jwt.error();
   protocol::Request req = request("POST", *url);
   req.headers.add("Content-Type", "application/x-www-form-urlencoded");
   req.body = protocol::build_query({{"grant_type", "client_credentials"},

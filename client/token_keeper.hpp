@@ -34,6 +34,8 @@ class TokenKeeper {
   Need need(Instant now) const;
   Result<BuiltRequest> discovery_request() const;
   Result<BuiltRequest> token_request(Instant now);
+  // The signed assertion alone (what token_request sends), for callers that build the form.
+  Result<std::string> assertion(Instant now);
   // A settled discovery answer; an error says why the flow cannot go on.
   Status on_discovery(int status, const std::string& body);
   // A settled token answer (2xx); errors carry the OAuth error code and description.

@@ -48,16 +48,12 @@ std::string SmartClient::assertion() {
   client::SmartAuthOptions o = options_;
   o.token_url = token_url();
   client::TokenKeeper k(o, probe_.options().base_url, seed_ + (++assertions_) * 7919);
-  auto built = k.token_request(probe_.http().now());
-  if (!built) {
-    problem_ = built.error().message();
+  auto jwt = k.assertion(probe_.http().now());
+  if (!jwt) {
+    problem_ = jwt.error().message();
     return {};
   }
-  auto form = protocol::split_target("/?" + built->req.body);
-  if (!form) return {};
-  for (const auto& [name, value] : form->query)
-    if (name == "client_assertion") return value;
-  return {};
+  return *jwt;
 }
 
 protocol::QueryParams SmartClient::token_form(const std::string& jwt) const {
