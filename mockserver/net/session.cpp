@@ -6,6 +6,7 @@
 #include <boost/asio/write.hpp>
 
 #include "mockserver/faults/fault_support.hpp"
+#include "mockserver/net/beast_message.hpp"
 
 namespace bh::mockserver {
 
@@ -20,11 +21,6 @@ std::chrono::steady_clock::duration to_steady(Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
 }
 
-template <class Message>
-void copy_headers(const protocol::Response& from, Message& to) {
-  for (const auto& h : from.headers)
-    to.insert(h.name, h.value);
-}
 }  // namespace
 
 template <class Stream>
@@ -82,14 +78,7 @@ void Session<Stream>::on_read(beast::error_code ec) {
   if (ec) return reply_error(http::status::bad_request, "malformed HTTP request: " + ec.message());
   auto req = parser_->release();
   keep_alive_ = req.keep_alive();
-  protocol::Request request;
-  request.method = std::string(req.method_string());
-  request.target = std::string(req.target());
-  for (const auto& field : req)
-    request.headers.add(std::string(field.name_string()), std::string(field.value()));
-  request.body = std::move(req.body());
-  request.client_id = peer_;
-  protocol::Response response = (*handler_)(std::move(request));
+  protocol::Response response = (*handler_)(to_protocol_request(std::move(req), peer_));
   if (response.wire)
     write_scripted(std::move(response));
   else if (response.stream)
@@ -111,10 +100,7 @@ void Session<Stream>::reply_error(http::status status, const std::string& reason
 template <class Stream>
 void Session<Stream>::write_simple(protocol::Response&& response) {
   simple_ = std::make_shared<http::response<http::string_body>>();
-  simple_->result(static_cast<unsigned>(response.status));
-  simple_->version(11);
-  copy_headers(response, *simple_);
-  simple_->set(http::field::server, "bulkharness");
+  fill_beast_head(response, *simple_);
   simple_->body() = std::move(response.body);
   simple_->keep_alive(keep_alive_);
   simple_->prepare_payload();
@@ -128,10 +114,7 @@ void Session<Stream>::write_simple(protocol::Response&& response) {
 template <class Stream>
 void Session<Stream>::write_streamed(protocol::Response&& response) {
   head_ = std::make_shared<http::response<http::empty_body>>();
-  head_->result(static_cast<unsigned>(response.status));
-  head_->version(11);
-  copy_headers(response, *head_);
-  head_->set(http::field::server, "bulkharness");
+  fill_beast_head(response, *head_);
   head_->keep_alive(keep_alive_);
   head_->chunked(true);
   body_ = std::move(response.stream);
