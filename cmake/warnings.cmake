@@ -17,6 +17,13 @@ if(BH_SANITIZE)
     -fno-sanitize-recover=undefined)
   target_link_options(bh_flags INTERFACE -fsanitize=address,undefined)
 endif()
+if(BH_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "BH_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # Coverage instrumentation for everything; only the targets link libFuzzer's main.
+  target_compile_options(bh_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 # Asio: no deprecated interfaces, and no Boost.System library to link.
 target_compile_definitions(bh_flags INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ERROR_CODE_HEADER_ONLY)
 
