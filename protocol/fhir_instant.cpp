@@ -111,7 +111,16 @@ Result<Instant> parse_fhir_instant(std::string_view text) {
   const int second = f.second == 60 ? 59 : f.second;
   const auto local = sys_days{ymd} + std::chrono::hours{f.hour} + std::chrono::minutes{f.minute} +
                      std::chrono::seconds{second} + Duration{f.micros};
-  return Instant{local - std::chrono::minutes{f.offset_minutes}};
+  const Instant utc{local - std::chrono::minutes{f.offset_minutes}};
+  // An offset can carry 0001-01-01T00:00:00+05:30 into year 0000 UTC, or 9999-12-31T23:00-14:00
+  // into year 10000: instants we could not write back as FHIR (found by fuzz_fhir_instant).
+  static constexpr auto kFirst = sys_days{std::chrono::year{1} / 1 / 1};
+  static constexpr auto kEnd = sys_days{std::chrono::year{10000} / 1 / 1};
+  if (utc < Instant{kFirst} || utc >= Instant{kEnd})
+    return make_error(kWhere, "outside the instants FHIR can write",
+                      "0001-01-01T00:00:00Z up to 9999-12-31T23:59:59.999Z in UTC",
+                      quote_value(text));
+  return utc;
 }
 
 std::string format_fhir_instant(Instant t) {

@@ -101,7 +101,10 @@ Result<Url> resolve_url(const Url& base, std::string_view ref) {
     dir = dir.substr(0, dir.rfind('/') + 1);
     out.target = dir + std::string(ref);
   }
-  return out;
+  // Through parse_url again, so a reference with bytes no URL may hold (control characters,
+  // spaces) is refused here rather than producing a Url that cannot be written and read back
+  // (found by fuzz_url).
+  return parse_url(out.str());
 }
 
 Result<std::string> percent_decode(std::string_view s, bool plus_is_space) {

@@ -78,6 +78,14 @@ TEST(FhirInstant, RejectsOutOfRangeFields) {
   expect_rejected("0000-01-01T00:00:00Z");
 }
 
+// Found by fuzz_fhir_instant: an offset moved these out of the years FHIR can write back.
+TEST(FhirInstant, RejectsInstantsAnOffsetCarriesOutOfYears0001To9999) {
+  expect_rejected("0001-01-01T00:00:00.2346+05:30");
+  expect_rejected("9999-12-31T23:00:00-14:00");
+  EXPECT_TRUE(parse_fhir_instant("0001-01-01T05:30:00+05:30").ok());
+  EXPECT_TRUE(parse_fhir_instant("9999-12-31T23:59:59.999Z").ok());
+}
+
 TEST(FhirInstant, RejectsOffsetsBeyondFourteenHours) {
   expect_rejected("2026-01-01T00:00:00+14:01");
   expect_rejected("2026-01-01T00:00:00+15:00");

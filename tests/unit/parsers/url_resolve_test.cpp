@@ -1,0 +1,30 @@
+// resolve_url: what a relative manifest URL or Location header becomes.
+#include <gtest/gtest.h>
+
+#include "protocol/url.hpp"
+
+namespace bh::protocol {
+namespace {
+
+const Url kBase = *parse_url("http://127.0.0.1:8080/fhir/$export?x=1");
+
+TEST(ResolveUrl, RelativeAndAbsolutePathsResolveAgainstTheBase) {
+  EXPECT_EQ(resolve_url(kBase, "files/1.ndjson")->str(),
+            "http://127.0.0.1:8080/fhir/files/1.ndjson");
+  EXPECT_EQ(resolve_url(kBase, "/b/2")->str(), "http://127.0.0.1:8080/b/2");
+  EXPECT_EQ(resolve_url(kBase, "//other:9/c")->str(), "http://other:9/c");
+}
+
+// Found by fuzz_url: these resolved to Urls that parse_url refused to read back.
+TEST(ResolveUrl, RefusesReferencesNoUrlMayHold) {
+  EXPECT_FALSE(resolve_url(kBase, std::string("ht\0tp", 5)).ok());
+  EXPECT_FALSE(resolve_url(kBase, "a b").ok());
+  EXPECT_FALSE(resolve_url(kBase, "a\r\nSet-Cookie: x").ok());
+}
+
+TEST(ResolveUrl, DropsTheFragmentOfARelativeReference) {
+  EXPECT_EQ(resolve_url(kBase, "f#part")->target, "/fhir/f");
+}
+
+}  // namespace
+}  // namespace bh::protocol
