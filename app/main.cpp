@@ -16,10 +16,11 @@ commands:
            [--host 127.0.0.1] [--port 0] [--seed N] [--members N] [--members-per-file N]
            [--scenario default|demo|FILE] [--time-scale K] [--ig-version 2.0.0|1.0.1]
            [--max-active-jobs N] [--journal-capacity N] [--base-path /fhir]
-           [--clock real|manual] [--verdict-on-exit FILE]
+           [--clock real|manual] [--verdict-on-exit FILE] [--fuzz SEED]
            [--tls [--tls-cert F --tls-key F] [--tls-cert-out F]]
            [--auth smart|none] [--client-id ID --jwks FILE|URL]
-           the judge's verdict on the client: GET /__admin/verdict, and printed on exit
+           the judge's verdict on the client: GET /__admin/verdict, and printed on exit;
+           --fuzz SEED mutates manifests, headers and NDJSON (journalled as rule "fuzz")
   export   run the reference client against any Bulk Data server
            --base-url URL --out DIR [--level system|patient|group:ID] [--type T,...]
            [--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]

@@ -102,6 +102,7 @@ Result<std::string> ServerRunner::start() {
   config.scenario = settings_.scenario;
   config.started_at = clock_.now();
   config.journal_capacity = settings_.journal_capacity;
+  config.fuzz_seed = settings_.fuzz_seed;
   if (settings_.smart_auth || settings_.scenario.auth) {
     config.auth = auth::TokenServiceConfig{};
     config.auth->token_url = token_url_ = origin + "/auth/token";

@@ -29,6 +29,7 @@ struct ServerSettings {
   std::size_t max_active_jobs = 5;
   bool manual_clock = false;  // time moves only through POST /__admin/clock
   std::size_t journal_capacity = 10000;
+  std::optional<std::uint64_t> fuzz_seed;  // --fuzz SEED: mutate answers (response_fuzzer.hpp)
   // TLS: a certificate and key given as files, or one made for this run (self-signed, for the
   // listening host, localhost and the redirect hosts); tls_cert_out receives the certificate
   // so clients can trust it (--ca-file).

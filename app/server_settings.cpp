@@ -26,7 +26,8 @@ std::set<std::string> server_flags() {
           "--tls-cert-out",
           "--auth",
           "--client-id",
-          "--jwks"};
+          "--jwks",
+          "--fuzz"};
 }
 
 std::set<std::string> server_switches() {
@@ -115,6 +116,11 @@ Result<ServerSettings> settings_from_args(const Args& args, const std::string& d
   s.scenario.data.members_per_file = *per_file;
   s.max_active_jobs = static_cast<std::size_t>(*active);
   s.journal_capacity = static_cast<std::size_t>(*journal);
+  if (args.has("--fuzz")) {
+    auto fuzz = args.get_u64("--fuzz", 0, 0, ~0ULL);
+    if (!fuzz) return fuzz.error();
+    s.fuzz_seed = *fuzz;
+  }
   auto scale = args.get_double("--time-scale", s.scenario.time_scale, 0.001, 1e6);
   if (!scale) return scale.error();
   s.time_scale = *scale;
@@ -148,6 +154,7 @@ std::string describe(const ServerSettings& s) {
          std::string(protocol::to_string(s.scenario.ig_version)) +
          (s.manual_clock ? ", manual clock (advance it with POST /__admin/clock)" : "") +
          (s.tls ? ", TLS" : "") +
+         (s.fuzz_seed ? ", fuzzing answers with seed " + std::to_string(*s.fuzz_seed) : "") +
          (s.smart_auth ? ", SMART Backend Services (" + std::to_string(s.clients.size()) +
                              " client(s) registered; more with POST /__admin/clients)"
                        : "");

@@ -4,6 +4,7 @@
 
 #include "mockserver/faults/fault_kind.hpp"
 #include "mockserver/judge/judge.hpp"
+#include "mockserver/response_fuzzer.hpp"
 #include "protocol/fhir_instant.hpp"
 #include "protocol/http_date.hpp"
 #include "protocol/responses.hpp"
@@ -75,7 +76,9 @@ struct MockServer::Runtime {
         source(dataset),
         service(with_auth(with_scenario(c.service, c.scenario), c), source),
         engine(c.scenario, c.service.seed),
-        gate(make_gate(c)) {}
+        gate(make_gate(c)) {
+    if (c.fuzz_seed) fuzzer.emplace(*c.fuzz_seed);
+  }
   datagen::Dataset dataset;
   DatasetSource source;
   protocol::ExportService service;
@@ -83,6 +86,8 @@ struct MockServer::Runtime {
   ExtraFiles files;
   std::optional<AuthGate> gate;
   std::map<std::string, std::uint64_t> ordinals;  // job id -> 1-based kick-off order
+  std::optional<ResponseFuzzer> fuzzer;
+  std::uint64_t fuzzed = 0;  // non-admin requests the fuzzer has seen (its per-request stream)
 };
 
 MockServer::MockServer(MockServerConfig config)
@@ -139,6 +144,11 @@ protocol::Response MockServer::handle(const protocol::Request& request, Instant 
                       : serve(request, cls, now);
   for (std::uint64_t k = before + 1; k <= rt_->service.jobs_created(); ++k)
     rt_->ordinals[rt_->service.job_id_for(k)] = k;
+  if (rt_->fuzzer && faults_enabled_) {
+    ++rt_->fuzzed;
+    for (auto& what : rt_->fuzzer->mutate(response, cls.endpoint, rt_->fuzzed))
+      fired.push_back({"fuzz", std::move(what), rt_->fuzzed});
+  }
   JournalEntry e;
   e.at = now - config_.started_at;
   e.client_id = request.client_id;

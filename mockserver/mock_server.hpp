@@ -53,6 +53,8 @@ struct MockServerConfig {
   // SMART auth: token URL and registered clients (token_lifetime comes from the scenario).
   std::optional<auth::TokenServiceConfig> auth;
   auth::JwksFetcher jwks_fetcher;  // registration by URL; none: such clients cannot log in
+  // serve --fuzz SEED: answers mutated after the fault rules (mockserver/response_fuzzer.hpp).
+  std::optional<std::uint64_t> fuzz_seed;
 };
 
 class MockServer {
