@@ -19,8 +19,6 @@ using namespace bh::protocol;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::ByteReader in(fuzz::as_text(data, size));
   const auto choice = in.byte();
-  constexpr IgVersion kVersions[] = {IgVersion::kV1_0_1, IgVersion::kV2_0_0, IgVersion::kV3_0_0,
-                                     IgVersion::kV4_0_0_ballot};
   constexpr ExportLevel kLevels[] = {ExportLevel::kSystem, ExportLevel::kPatient,
                                      ExportLevel::kGroup};
   Request req;
@@ -30,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto type = in.line(); !type.empty()) req.headers.add("Content-Type", std::string(type));
   req.body = std::string(in.rest());
   KickoffPolicy policy;
-  policy.version = kVersions[(choice >> 1) % 4];
+  policy.version = fuzz::ig_version(choice >> 1);
   policy.supported_types = {"Patient", "Observation", "Condition", "Practitioner", "Group"};
   policy.compartment_types = {"Patient", "Observation", "Condition"};
   policy.support_type_filter = (choice & 0x40u) != 0;

@@ -18,9 +18,7 @@ using namespace bh::protocol;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::ByteReader in(fuzz::as_text(data, size));
-  constexpr IgVersion kVersions[] = {IgVersion::kV1_0_1, IgVersion::kV2_0_0, IgVersion::kV3_0_0,
-                                     IgVersion::kV4_0_0_ballot};
-  const IgVersion version = kVersions[in.byte() % 4];
+  const IgVersion version = fuzz::ig_version(in.byte());
   auto body = in.rest();
   auto params = read_parameters_body(body, version);
   if (!params.ok()) return 0;

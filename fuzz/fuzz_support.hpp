@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/ig_version.hpp"
+
 namespace bh::fuzz {
 
 [[noreturn]] inline void property_failed(const char* file, int line, const char* cond,
@@ -27,6 +29,14 @@ namespace bh::fuzz {
   do {                                                                           \
     if (!(cond)) ::bh::fuzz::property_failed(__FILE__, __LINE__, #cond, (what)); \
   } while (0)
+
+// An input byte's choice among the IG versions every versioned parser supports.
+inline protocol::IgVersion ig_version(unsigned choice) {
+  constexpr protocol::IgVersion kAll[] = {
+      protocol::IgVersion::kV1_0_1, protocol::IgVersion::kV2_0_0, protocol::IgVersion::kV3_0_0,
+      protocol::IgVersion::kV4_0_0_ballot};
+  return kAll[choice % 4];
+}
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
