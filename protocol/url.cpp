@@ -76,6 +76,22 @@ Result<Url> parse_url(std::string_view text) {
     port_text = authority.substr(colon + 1);
   }
   if (host.empty()) return make_error("URL", "missing host", "http://host/...", quoted);
+  // RFC 3986 §3.2.2: an IPv6 literal is hex digits, ':' and '.'; a name is unreserved,
+  // sub-delims and %-escapes. Anything else would not survive str() (found by fuzz_url).
+  const bool literal = !authority.empty() && authority.front() == '[';
+  for (char c : host) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool ok = literal ? (std::isxdigit(u) || c == ':' || c == '.')
+                            : (std::isalnum(u) || std::string_view("-._~!$&'()*+,;=%").find(c) !=
+                                                      std::string_view::npos);
+    if (!ok) return make_error("URL", "invalid character in host", "RFC 3986 host", quoted);
+  }
+  if (literal && host.find(':') == std::string_view::npos)
+    return make_error("URL", "not an IPv6 literal", "[addr] with ':'", quoted);
+  for (char c : target)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+      return make_error("URL", "space or control character in the path or query",
+                        "percent-encoded bytes", quoted);
   url.host = std::string(host);
   url.port = default_port(url.scheme);
   if (!port_text.empty()) {

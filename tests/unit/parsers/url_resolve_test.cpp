@@ -26,5 +26,16 @@ TEST(ResolveUrl, DropsTheFragmentOfARelativeReference) {
   EXPECT_EQ(resolve_url(kBase, "f#part")->target, "/fhir/f");
 }
 
+// Found by fuzz_url: a host with ']' or '~' around colons came back bracketed from str().
+TEST(ParseUrl, RefusesHostsThatCannotBeWrittenBack) {
+  EXPECT_FALSE(parse_url("https://~::1]:844:/x").ok());
+  EXPECT_FALSE(parse_url("http://[zz::1]/x").ok());
+  EXPECT_FALSE(parse_url("http://[1234]/x").ok());
+  EXPECT_FALSE(parse_url("http://a b/x").ok());
+  EXPECT_FALSE(parse_url("http://h/a\x7f" "b").ok());
+  EXPECT_EQ(parse_url("http://[::1]:8443/a")->host, "::1");
+  EXPECT_EQ(parse_url("http://my-host.example:80/a")->host, "my-host.example");
+}
+
 }  // namespace
 }  // namespace bh::protocol
