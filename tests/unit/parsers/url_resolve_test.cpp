@@ -32,7 +32,9 @@ TEST(ParseUrl, RefusesHostsThatCannotBeWrittenBack) {
   EXPECT_FALSE(parse_url("http://[zz::1]/x").ok());
   EXPECT_FALSE(parse_url("http://[1234]/x").ok());
   EXPECT_FALSE(parse_url("http://a b/x").ok());
-  EXPECT_FALSE(parse_url("http://h/a\x7f" "b").ok());
+  EXPECT_FALSE(parse_url("http://h/a\x7f"
+                         "b")
+                   .ok());
   EXPECT_EQ(parse_url("http://[::1]:8443/a")->host, "::1");
   EXPECT_EQ(parse_url("http://my-host.example:80/a")->host, "my-host.example");
 }
