@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mockserver/response_fuzzer.hpp"
+#include "protocol/url.hpp"
 
 namespace bh::mockserver {
 
@@ -41,10 +42,9 @@ std::string content_location(protocol::Response& r, Rng& rng) {
   std::string url(*cl);
   switch (rng.uniform(0, 3)) {
     case 0: {
-      auto scheme = url.find("://");
-      auto slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-      if (slash == std::string::npos) return "";
-      r.headers.set("Content-Location", url.substr(slash));
+      auto parsed = protocol::parse_url(url);
+      if (!parsed) return "";
+      r.headers.set("Content-Location", parsed->target);
       return "headers: Content-Location made relative";
     }
     case 1:

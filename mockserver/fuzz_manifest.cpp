@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mockserver/response_fuzzer.hpp"
+#include "protocol/url.hpp"
 
 namespace bh::mockserver {
 
@@ -26,10 +27,10 @@ Json* pick_file(Json& m, Rng& rng, std::string& path) {
   return nullptr;
 }
 
+// The path and query of one of our absolute URLs (anything else is kept as it is).
 std::string path_of(const std::string& url) {
-  auto scheme = url.find("://");
-  auto slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-  return slash == std::string::npos ? url : url.substr(slash);
+  auto parsed = protocol::parse_url(url);
+  return parsed ? parsed->target : url;
 }
 
 using Mutator = std::function<std::string(Json&, Rng&)>;

@@ -37,6 +37,7 @@ constexpr const char* kNames[] = {"a wrong resourceType",
                                   "blank lines inserted",
                                   "no final newline"};
 constexpr std::size_t kMaxHeld = 1u << 20;
+constexpr std::uint64_t kOneLine = 1000000000;  // Plan::every that hits a single line
 
 struct Plan {
   Kind kind = Kind::kWrongType;
@@ -141,15 +142,15 @@ class MutatingStream final : public protocol::BodyStream {
 std::string fuzz_ndjson(protocol::Response& r, Rng& rng) {
   Plan p;
   p.kind = static_cast<Kind>(rng.uniform(0, std::size(kNames) - 1));
-  p.every = rng.chance(0.5) ? 1000000000 : rng.uniform(2, 50);  // one line, or one in `every`
-  p.offset = rng.uniform(0, p.every == 1000000000 ? 3 : p.every - 1);
+  p.every = rng.chance(0.5) ? kOneLine : rng.uniform(2, 50);  // one line, or one in `every`
+  p.offset = rng.uniform(0, p.every == kOneLine ? 3 : p.every - 1);
   if (!r.stream) r.stream = std::make_shared<protocol::StringStream>(std::move(r.body));
   r.body.clear();
   r.stream = std::make_shared<MutatingStream>(std::move(r.stream), p);
   std::string what = std::string("ndjson: ") + kNames[static_cast<int>(p.kind)];
   if (p.kind <= Kind::kArray)
-    what += p.every == 1000000000 ? " (line " + std::to_string(p.offset + 1) + ")"
-                                  : " (every " + std::to_string(p.every) + "th line)";
+    what += p.every == kOneLine ? " (line " + std::to_string(p.offset + 1) + ")"
+                                : " (every " + std::to_string(p.every) + "th line)";
   return what;
 }
 

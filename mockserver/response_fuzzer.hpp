@@ -30,7 +30,6 @@ class ResponseFuzzer {
 
   std::vector<std::string> mutate(protocol::Response& r, protocol::Endpoint endpoint,
                                   std::uint64_t n) const;
-  std::uint64_t seed() const { return seed_; }
 
  private:
   std::uint64_t seed_;
