@@ -10,18 +10,13 @@
 #include "mockserver/response_fuzzer.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/responses.hpp"
+#include "service_fixture.hpp"
 
 namespace bh::mockserver {
 namespace {
 
 protocol::Request get(std::string target) {
-  protocol::Request r;
-  r.method = "GET";
-  r.target = std::move(target);
-  r.headers.add("Accept", "application/fhir+json");
-  r.headers.add("Prefer", "respond-async");
-  r.client_id = "c1";
-  return r;
+  return testing::get(std::move(target), testing::kickoff_headers());
 }
 
 MockServerConfig config(std::uint64_t seed) {
@@ -32,14 +27,6 @@ MockServerConfig config(std::uint64_t seed) {
   c.started_at = kVirtualEpoch;
   c.fuzz_seed = seed;
   return c;
-}
-
-std::string drain(protocol::Response& r) {
-  if (!r.stream) return r.body;
-  std::string out;
-  while (r.stream->next(out, 7)) {
-  }
-  return out;
 }
 
 // A whole export, the same requests at the same instants: kick-off, polls, the files.
@@ -55,14 +42,14 @@ std::string run(std::uint64_t seed) {
     for (int poll = 0; poll < 5; ++poll) {
       now += seconds(30);
       auto s = server.handle(get(status), now);
-      bodies += drain(s);
+      bodies += testing::body_of(s);
       auto m = protocol::validate_manifest(s.body, protocol::IgVersion::kV2_0_0);
       if (s.status != 200 || !m.usable()) continue;
       const std::string origin = "http://127.0.0.1:1";
       for (const auto& f : m.manifest->output) {
         if (!f.url.starts_with(origin)) continue;  // a mutated URL
         auto r = server.handle(get(f.url.substr(origin.size())), now);
-        bodies += drain(r);
+        bodies += testing::body_of(r);
       }
       break;
     }
