@@ -58,14 +58,17 @@ class Explorer {
  public:
   explicit Explorer(Context& ctx) : ctx_(ctx) {}
 
+  // False only for a model violation. A sequence cut short by the run's deadline is not the
+  // server's fault: it holds, but is marked cut_short() so the verdict cannot claim it.
   bool run(const std::vector<Step>& steps) {
     for (const auto& s : steps) {
-      if (violation_ || ctx_.probe().out_of_time()) break;
+      if (violation_ || out_of_time()) break;
       step(s);
     }
     cleanup();
     return !violation_;
   }
+  bool cut_short() const { return cut_short_; }
   const std::optional<std::string>& violation() const { return violation_; }
   const std::vector<std::string>& trace() const { return trace_; }
   std::size_t requests() const { return requests_; }
@@ -99,8 +102,14 @@ class Explorer {
     return e;
   }
 
+  bool out_of_time() {
+    if (ctx_.probe().out_of_time()) cut_short_ = true;
+    return cut_short_;
+  }
+
   void fail(const std::string& why) {
-    if (violation_) return;
+    // An answer missing because the deadline struck is evidence of nothing.
+    if (violation_ || out_of_time()) return;
     violation_ = why;
     if (!trace_.empty()) trace_.back() += "\n   VIOLATION: " + why;
   }
@@ -221,6 +230,7 @@ class Explorer {
   std::vector<Job> jobs_;
   std::vector<std::string> trace_;
   std::optional<std::string> violation_;
+  bool cut_short_ = false;
   std::size_t requests_ = 0, should_ = 0;
 };
 
@@ -235,7 +245,7 @@ rc::Gen<Step> step_gen() {
 
 void explore(Context& ctx, const std::string&, Verdict& v) {
   const auto runs = ctx.options().explore_runs;
-  std::size_t sequences = 0, requests = 0, should = 0;
+  std::size_t sequences = 0, requests = 0, should = 0, cut_short = 0;
   std::optional<std::string> violation;
   std::vector<std::string> smallest;
   const auto property = [&] {
@@ -253,6 +263,7 @@ void explore(Context& ctx, const std::string&, Verdict& v) {
     ++sequences;
     requests += ex.requests();
     should += ex.should_findings();
+    if (ex.cut_short()) ++cut_short;
     if (!ok) {
       // Shrinking re-runs smaller candidates; the last failure seen is the smallest.
       violation = ex.violation();
@@ -277,11 +288,19 @@ void explore(Context& ctx, const std::string&, Verdict& v) {
   if (!violation && (result.match(gave_up) || result.match(error)))
     return v.skip("the exploration could not run: " +
                   (result.match(gave_up) ? gave_up.description : error.description));
+  // Held only counts when every sequence ran whole; a deadline is no licence to pass.
+  if (!violation && cut_short)
+    return v.skip("the run's deadline passed after " + std::to_string(sequences - cut_short) +
+                  " of " + std::to_string(runs) + " sequences had run whole (" + tally +
+                  "); raise --timeout or lower --explore");
   if (!violation) return v.pass(std::to_string(runs) + " generated sequences held (" + tally + ")");
   std::string steps;
   for (const auto& s : smallest)
     steps += s + "\n";
-  v.evidence(Evidence{"the smallest failing sequence (shrunk), as curl steps:\n" + steps,
+  // Shrinking cut short by the deadline still leaves a real, if larger, counterexample.
+  const std::string shrunk =
+      cut_short ? "partly shrunk: the deadline passed while shrinking" : "shrunk";
+  v.evidence(Evidence{"the smallest failing sequence (" + shrunk + "), as curl steps:\n" + steps,
                       "seed " + std::to_string(ctx.options().seed) + "; " + tally});
   v.violated(*violation);
 }

@@ -96,13 +96,25 @@ class CheckCli(unittest.TestCase):
                             str(SCENARIOS / "release-delete-ignored.json")) as server:
             code, out, err, _ = harness.run(
                 [harness.BULKHARNESS, "check", "--base-url", server.base, "--explore", "40",
-                 "--only", "explore-state-machine", "--levels", "system", "--timeout", "30",
+                 "--only", "explore-state-machine", "--levels", "system", "--timeout", "60",
                  "--request-timeout", "5"], 200)
         self.assertEqual(code, 1, out + err)
         self.assertIn("FAIL  SHALL  explore-state-machine", out)
         self.assertIn("(DEL-04, ST-15)", out)
         self.assertIn("curl -si -X DELETE", out)
         self.assertIn("VIOLATION:", out)
+
+    def test_explore_cut_short_by_the_deadline_is_skipped_not_failed_nor_passed(self):
+        # Requests the deadline stopped are evidence of nothing: no FAIL, and no "held" either.
+        with harness.Server("--time-scale", "1") as server:
+            code, out, err, _ = harness.run(
+                [harness.BULKHARNESS, "check", "--base-url", server.base, "--explore", "500",
+                 "--only", "explore-state-machine", "--levels", "system", "--timeout", "3"], 60)
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("SKIP", out)
+        self.assertIn("the run's deadline passed after", out)
+        self.assertNotIn("VIOLATION", out)
+        self.assertNotIn("sequences held", out)
 
     def test_only_selects_by_requirement_and_by_id(self):
         with harness.Server("--time-scale", "20") as server, harness.tempdir() as tmp:
