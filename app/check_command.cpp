@@ -14,6 +14,7 @@
 #include "auth/key_file.hpp"
 #include "conformance/net/blocking_http.hpp"
 #include "conformance/report.hpp"
+#include "core/atomic_file.hpp"
 #include "core/strings.hpp"
 #include "protocol/url.hpp"
 
@@ -143,19 +144,12 @@ void list_checks(const std::vector<conformance::CheckDef>& catalogue, std::ostre
   }
 }
 
+// Written whole or not at all: a failed run never leaves half a report that looks complete.
 template <class Write>
 Status write_report(const std::string& path, Write write) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return make_error(path, "cannot open for writing");
-    write(f);
-    if (!f.flush()) return make_error(path, "write failed");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error(path, "cannot move the report into place: " + ec.message());
-  return Ok{};
+  std::ostringstream text;
+  write(text);
+  return write_file_atomically(path, text.str());
 }
 
 }  // namespace

@@ -13,18 +13,14 @@
 #include "app/commands.hpp"
 #include "auth/jwks.hpp"
 #include "auth/signing_key.hpp"
+#include "core/atomic_file.hpp"
 
 namespace bh::app {
 
 namespace {
+// A private key is created 0600, never briefly readable by others, and never left half written.
 Status write_file(const std::string& path, const std::string& text, bool secret) {
-  {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f || !(f << text) || !f.flush()) return make_error(path, "cannot write the file");
-  }
-  if (secret && ::chmod(path.c_str(), 0600) != 0)
-    return make_error(path, "cannot make the private key readable by its owner only");
-  return Ok{};
+  return write_file_atomically(path, text, secret ? 0600 : 0644);
 }
 }  // namespace
 

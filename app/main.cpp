@@ -19,6 +19,8 @@ commands:
            [--clock real|manual] [--verdict-on-exit FILE] [--fuzz SEED]
            [--tls [--tls-cert F --tls-key F] [--tls-cert-out F]]
            [--auth smart|none] [--client-id ID --jwks FILE|URL]
+           [--max-connections 10000] [--request-timeout 10] [--admin-token T]
+           beyond loopback (--host) the admin API needs X-Admin-Token (one is printed);
            the judge's verdict on the client: GET /__admin/verdict, and printed on exit;
            --fuzz SEED mutates manifests, headers and NDJSON (journalled as rule "fuzz")
   export   run the reference client against any Bulk Data server

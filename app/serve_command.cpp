@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/server_settings.hpp"
+#include "core/atomic_file.hpp"
 #include "mockserver/judge/judge.hpp"
 
 namespace bh::app {
@@ -13,15 +14,8 @@ namespace bh::app {
 namespace {
 // Written whole or not at all: a reader never sees half a verdict.
 Status write_verdict(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return make_error("--verdict-on-exit " + path, "cannot open for writing");
-    f << text << "\n";
-    if (!f.flush()) return make_error("--verdict-on-exit " + path, "write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return make_error("--verdict-on-exit " + path, "cannot rename the temporary file into place");
+  if (auto st = write_file_atomically(path, text + "\n"); !st)
+    return st.error().within("--verdict-on-exit");
   return Ok{};
 }
 }  // namespace
@@ -54,6 +48,9 @@ int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::
   }
   // The first line is the contract with scripts: it names the FHIR base URL.
   out << "FHIR base URL: " << *base << std::endl;
+  for (const auto& w : runner.warnings())
+    err << "bulkharness serve: warning: " << w << std::endl;
+  if (runner.admin_token()) out << "admin token: " << *runner.admin_token() << std::endl;
   out << "serving " << describe(*settings) << std::endl;
   if (!runner.token_url().empty()) out << "token endpoint: " << runner.token_url() << std::endl;
   if (!settings->tls_cert_out.empty())

@@ -6,8 +6,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include "app/safe_defaults.hpp"
 #include "auth/tls_identity.hpp"
 #include "conformance/net/blocking_http.hpp"
+#include "core/atomic_file.hpp"
 
 namespace bh::app {
 
@@ -17,6 +19,8 @@ mockserver::HttpServerOptions http_options(const ServerSettings& s) {
   mockserver::HttpServerOptions o;
   o.host = s.host;
   o.port = s.port;
+  o.max_connections = s.max_connections;
+  o.request_timeout = s.request_timeout;
   // A wildcard listener already serves every local address (and would clash with a second one).
   if (s.host == "0.0.0.0" || s.host == "::") return o;
   for (const auto& rule : s.scenario.rules) {
@@ -41,9 +45,7 @@ Result<mockserver::TlsIdentityPem> tls_identity(const ServerSettings& s,
 }
 
 Status write_text(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f || !(f << text) || !f.flush())
-    return make_error("--tls-cert-out " + path, "cannot write the certificate there");
+  if (auto st = write_file_atomically(path, text); !st) return st.error().within("--tls-cert-out");
   return Ok{};
 }
 
@@ -72,7 +74,10 @@ auth::JwksFetcher jwks_fetcher(std::string own_origin, client::net::TlsClientOpt
 }  // namespace
 
 ServerRunner::ServerRunner(ServerSettings settings)
-    : settings_(std::move(settings)),
+    : settings_([&] {
+        warnings_ = apply_safe_defaults(settings, make_admin_token);
+        return std::move(settings);
+      }()),
       clock_(settings_.time_scale),
       http_(io_, http_options(settings_)) {}
 
@@ -103,6 +108,7 @@ Result<std::string> ServerRunner::start() {
   config.started_at = clock_.now();
   config.journal_capacity = settings_.journal_capacity;
   config.fuzz_seed = settings_.fuzz_seed;
+  config.admin_token = settings_.admin_token;
   if (settings_.smart_auth || settings_.scenario.auth) {
     config.auth = auth::TokenServiceConfig{};
     config.auth->token_url = token_url_ = origin + "/auth/token";

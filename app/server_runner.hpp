@@ -39,6 +39,11 @@ struct ServerSettings {
   // SMART Backend Services (also on when the scenario has an "auth" block).
   bool smart_auth = false;
   std::vector<auth::ClientRegistration> clients;
+  // Hardening (mockserver/net/http_server.hpp): connection limit and slow-request deadline.
+  std::size_t max_connections = 10000;
+  Duration request_timeout = seconds(10);
+  // Required on /__admin/ when set; start() makes one up when listening beyond loopback.
+  std::optional<std::string> admin_token;
 };
 
 class ServerRunner {
@@ -47,6 +52,10 @@ class ServerRunner {
   Result<std::string> start();  // returns the FHIR base URL
   // After start(), with SMART auth on: the token endpoint.
   const std::string& token_url() const { return token_url_; }
+  // After start(): the admin token in force (none on loopback unless --admin-token), and what
+  // the operator should know (a non-loopback listener, a connection limit the fd limit cut).
+  const std::optional<std::string>& admin_token() const { return settings_.admin_token; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
   void run();
   void stop();
   boost::asio::io_context& io() { return io_; }
@@ -54,6 +63,7 @@ class ServerRunner {
   const RealClock& clock() const { return clock_; }
 
  private:
+  std::vector<std::string> warnings_;  // before settings_: filled while settings_ is settled
   ServerSettings settings_;
   boost::asio::io_context io_;
   RealClock clock_;

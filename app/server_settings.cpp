@@ -27,7 +27,10 @@ std::set<std::string> server_flags() {
           "--auth",
           "--client-id",
           "--jwks",
-          "--fuzz"};
+          "--fuzz",
+          "--admin-token",
+          "--max-connections",
+          "--request-timeout"};
 }
 
 std::set<std::string> server_switches() {
@@ -120,6 +123,18 @@ Result<ServerSettings> settings_from_args(const Args& args, const std::string& d
     auto fuzz = args.get_u64("--fuzz", 0, 0, ~0ULL);
     if (!fuzz) return fuzz.error();
     s.fuzz_seed = *fuzz;
+  }
+  auto conns = args.get_u64("--max-connections", s.max_connections, 1, 1000000);
+  if (!conns) return conns.error();
+  s.max_connections = static_cast<std::size_t>(*conns);
+  auto request_timeout = args.get_double("--request-timeout", 10, 0.1, 3600);
+  if (!request_timeout) return request_timeout.error();
+  s.request_timeout = Duration{static_cast<std::int64_t>(*request_timeout * 1e6)};
+  if (auto token = args.get("--admin-token")) {
+    if (token->size() < 16)
+      return make_error("--admin-token", "too short to keep anyone out", "16 characters or more",
+                        std::to_string(token->size()) + " characters");
+    s.admin_token = *token;
   }
   auto scale = args.get_double("--time-scale", s.scenario.time_scale, 0.001, 1e6);
   if (!scale) return scale.error();

@@ -14,6 +14,7 @@
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
+#include "core/atomic_file.hpp"
 #include "sim/coverage.hpp"
 #include "sim/expectations.hpp"
 #include "sim/plan_generator.hpp"
@@ -236,9 +237,7 @@ std::string write_regression(const SimSettings& s, const RunSpec& spec, std::uin
   std::error_code ec;
   std::filesystem::create_directories(s.regressions, ec);
   const std::string path = s.regressions + "/" + id + ".json";
-  std::ofstream f(path);
-  f << file.dump(2) << "\n";
-  if (!f) return "cannot write " + path;
+  if (auto st = write_file_atomically(path, file.dump(2) + "\n"); !st) return st.error().message();
   return path;
 }
 

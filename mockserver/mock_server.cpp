@@ -33,6 +33,16 @@ datagen::DataConfig with_scenario(datagen::DataConfig data, const Scenario& s) {
   return data;
 }
 
+// Constant time in the token's length, so timing does not reveal how much of a guess matched.
+bool admin_token_matches(const protocol::Request& request, const std::string& token) {
+  const auto given = request.headers.get("X-Admin-Token");
+  if (!given || given->size() != token.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < token.size(); ++i)
+    diff |= static_cast<unsigned char>((*given)[i] ^ token[i]);
+  return diff == 0;
+}
+
 protocol::Response admin_json(int status, const Json& body) {
   return protocol::json_response(status, body, "application/json");
 }
@@ -224,6 +234,10 @@ protocol::Response MockServer::serve(const protocol::Request& request,
 
 protocol::Response MockServer::admin(const protocol::Request& request, const std::string& path,
                                      Instant transport_now) {
+  if (config_.admin_token && !admin_token_matches(request, *config_.admin_token))
+    return admin_json(401, {{"error",
+                             "the admin API needs the header X-Admin-Token: <token> "
+                             "(printed by serve at start)"}});
   const std::string& m = request.method;
   const Instant now = effective_now(transport_now);
   if (path == "/__admin/journal" && m == "GET") return admin_json(200, journal_.to_json());

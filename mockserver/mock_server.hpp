@@ -55,6 +55,10 @@ struct MockServerConfig {
   auth::JwksFetcher jwks_fetcher;  // registration by URL; none: such clients cannot log in
   // serve --fuzz SEED: answers mutated after the fault rules (mockserver/response_fuzzer.hpp).
   std::optional<std::uint64_t> fuzz_seed;
+  // Set: every /__admin/ request must carry `X-Admin-Token: <token>` (401 otherwise). serve sets
+  // one whenever it listens beyond loopback, so no one else on the network can rewrite the
+  // scenario or read the journal.
+  std::optional<std::string> admin_token;
 };
 
 class MockServer {

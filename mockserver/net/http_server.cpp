@@ -1,6 +1,7 @@
 #include "mockserver/net/http_server.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "mockserver/net/session.hpp"
 
@@ -73,6 +74,7 @@ Result<std::uint16_t> HttpServer::listen(tcp::acceptor& acceptor, const std::str
 
 void HttpServer::start(Handler handler) {
   handler_ = std::make_shared<Handler>(std::move(handler));
+  shared_options_ = std::make_shared<const HttpServerOptions>(options_);
   accept(acceptor_);
   for (auto& a : extra_)
     accept(*a);
@@ -82,12 +84,40 @@ void HttpServer::accept(tcp::acceptor& acceptor) {
   // One io_context thread serves everything, so no strand is needed.
   acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec && tls_)
-      std::make_shared<TlsSession>(TlsStream(std::move(socket), *tls_), options_, handler_)->run();
-    else if (!ec)
-      std::make_shared<PlainSession>(PlainStream(std::move(socket)), options_, handler_)->run();
+    // Out of descriptors (EMFILE) fails at once, every time: re-accepting at once would spin.
+    if (ec) return accept_later(acceptor);
+    admit(std::move(socket));
     accept(acceptor);
   });
+}
+
+void HttpServer::accept_later(tcp::acceptor& acceptor) {
+  auto timer = std::make_shared<net::steady_timer>(io_, std::chrono::milliseconds(50));
+  timer->async_wait([this, &acceptor, timer](boost::system::error_code ec) {
+    if (!ec && acceptor.is_open()) accept(acceptor);
+  });
+}
+
+void HttpServer::admit(tcp::socket socket) {
+  // Past the limit a few more connections are told why (503); beyond those, closed at once, so
+  // a flood costs nothing but the accept.
+  constexpr std::size_t kRefusals = 64;
+  const std::size_t live = *live_;
+  if (live >= options_.max_connections + kRefusals) {
+    boost::system::error_code ec;
+    socket.close(ec);
+    return;
+  }
+  const bool refuse = live >= options_.max_connections;
+  ConnectionSlot slot(live_);
+  if (tls_)
+    std::make_shared<TlsSession>(TlsStream(std::move(socket), *tls_), shared_options_, handler_,
+                                 std::move(slot), refuse)
+        ->run();
+  else
+    std::make_shared<PlainSession>(PlainStream(std::move(socket)), shared_options_, handler_,
+                                   std::move(slot), refuse)
+        ->run();
 }
 
 void HttpServer::stop() {

@@ -1,13 +1,23 @@
 // mockserver/net/http_server: the Beast listener and sessions; they only move bytes.
 //
 // Contract: accepts HTTP/1.1 connections on one io_context thread, reads each request with
-// bounded header and body sizes and an idle deadline, hands it to the Handler as a
-// protocol::Request (client_id = peer address), and writes the Response: string bodies with
-// Content-Length, streamed bodies with chunked transfer encoding, pulled 64 KiB at a time so a
-// slow reader never makes the server buffer a file. Keep-alive is honoured. A request Beast
-// cannot parse gets 400 (413 when too large) with a plain-text reason, and the connection
-// closes. With `tls` set every connection is TLS (1.2 or later; the handshake has the idle
-// deadline too) on the same code path. Nothing here knows about Bulk Data.
+// bounded header and body sizes, hands it to the Handler as a protocol::Request (client_id =
+// peer address), and writes the Response: string bodies with Content-Length, streamed bodies
+// with chunked transfer encoding, pulled 64 KiB at a time so a slow reader never makes the
+// server buffer a file. Keep-alive and pipelining are honoured (requests answered in order).
+//
+// Hostile peers cannot stall it or grow it without bound:
+// - deadlines: idle_timeout for the first byte of a request, request_timeout from that byte to
+//   the request's last (a slowloris dribbling headers is cut off), write_timeout per chunk to a
+//   client that stops reading; a peer that vanishes mid-download just ends its session;
+// - sizes: a request Beast cannot parse gets 400, an oversized header 431, an oversized body
+//   413, each as a FHIR OperationOutcome, and the connection closes;
+// - connections: at most max_connections sessions; beyond that a few more are answered 503 +
+//   Retry-After (OperationOutcome) and closed, the rest closed at once. So memory is bounded by
+//   about max_connections * (max_header_bytes + max_body_bytes) plus the handler's own state.
+// - accept failures (out of file descriptors) back off instead of spinning.
+// With `tls` set every connection is TLS (1.2 or later; the handshake has request_timeout) on
+// the same code path. Nothing here knows about Bulk Data.
 #pragma once
 
 #include <cstdint>
@@ -42,9 +52,11 @@ struct HttpServerOptions {
   std::vector<std::string> extra_hosts;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
-  Duration idle_timeout = seconds(60);   // waiting for a request on a kept-alive connection
-  Duration write_timeout = seconds(60);  // one chunk to a client that does not read
-  std::optional<TlsIdentityPem> tls;     // none: plain HTTP
+  Duration idle_timeout = seconds(60);     // waiting for a request on a kept-alive connection
+  Duration request_timeout = seconds(10);  // first byte of a request (or TLS hello) to its last
+  Duration write_timeout = seconds(60);    // one chunk to a client that does not read
+  std::size_t max_connections = 10000;
+  std::optional<TlsIdentityPem> tls;  // none: plain HTTP
 };
 
 class HttpServer {
@@ -62,13 +74,18 @@ class HttpServer {
   // Starts accepting; each request goes to `handler` on the io_context's thread.
   void start(Handler handler);
   void stop();
+  std::size_t live_connections() const { return *live_; }
 
  private:
   Result<std::uint16_t> listen(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host,
                                std::uint16_t port);
   void accept(boost::asio::ip::tcp::acceptor& acceptor);
+  void admit(boost::asio::ip::tcp::socket socket);
+  void accept_later(boost::asio::ip::tcp::acceptor& acceptor);
   boost::asio::io_context& io_;
   HttpServerOptions options_;
+  std::shared_ptr<const HttpServerOptions> shared_options_;  // one copy for every session
+  std::shared_ptr<std::size_t> live_ = std::make_shared<std::size_t>(0);
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> extra_;
   std::shared_ptr<Handler> handler_;

@@ -7,6 +7,7 @@
 
 #include "mockserver/faults/fault_support.hpp"
 #include "mockserver/net/beast_message.hpp"
+#include "protocol/responses.hpp"
 
 namespace bh::mockserver {
 
@@ -16,6 +17,8 @@ namespace net = boost::asio;
 
 namespace {
 constexpr std::size_t kChunkBytes = 64 * 1024;
+// Enough for most whole requests, so the common case is one read and one parse.
+constexpr std::size_t kFirstReadBytes = 4096;
 
 std::chrono::steady_clock::duration to_steady(Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
@@ -24,11 +27,13 @@ std::chrono::steady_clock::duration to_steady(Duration d) {
 }  // namespace
 
 template <class Stream>
-Session<Stream>::Session(Stream stream, const HttpServerOptions& options,
-                         std::shared_ptr<Handler> handler)
+Session<Stream>::Session(Stream stream, std::shared_ptr<const HttpServerOptions> options,
+                         std::shared_ptr<Handler> handler, ConnectionSlot slot, bool refuse)
     : stream_(std::move(stream)),
-      options_(options),
+      options_(std::move(options)),
       handler_(std::move(handler)),
+      slot_(std::move(slot)),
+      refuse_(refuse),
       timer_(stream_.get_executor()) {
   beast::error_code ec;
   auto ep = tcp().socket().remote_endpoint(ec);
@@ -38,8 +43,9 @@ Session<Stream>::Session(Stream stream, const HttpServerOptions& options,
 template <class Stream>
 void Session<Stream>::run() {
   if constexpr (std::is_same_v<Stream, TlsStream>) {
-    // A client that connects and never says hello is an idle connection like any other.
-    tcp().expires_after(to_steady(options_.idle_timeout));
+    // A client that connects and dribbles (or never sends) its hello is cut off like any
+    // slow request.
+    tcp().expires_after(to_steady(options_->request_timeout));
     stream_.async_handshake(net::ssl::stream_base::server,
                             [self = this->shared_from_this()](beast::error_code ec) {
                               if (ec) return self->close();
@@ -50,12 +56,26 @@ void Session<Stream>::run() {
   }
 }
 
+// Two deadlines: a kept-alive connection may wait idle_timeout for its next request, but once
+// a request has begun it must arrive whole within request_timeout (slowloris).
 template <class Stream>
 void Session<Stream>::read() {
+  if (buffer_.size() > 0) return read_request();  // pipelined: the next request is here
+  tcp().expires_after(to_steady(options_->idle_timeout));
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                            if (ec) return self->close();
+                            self->buffer_.commit(n);
+                            self->read_request();
+                          });
+}
+
+template <class Stream>
+void Session<Stream>::read_request() {
   parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-  parser_->body_limit(options_.max_body_bytes);
-  tcp().expires_after(to_steady(options_.idle_timeout));
+  parser_->header_limit(static_cast<std::uint32_t>(options_->max_header_bytes));
+  parser_->body_limit(options_->max_body_bytes);
+  tcp().expires_after(to_steady(options_->request_timeout));
   http::async_read(
       stream_, buffer_, *parser_,
       [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -63,22 +83,38 @@ void Session<Stream>::read() {
 
 template <class Stream>
 void Session<Stream>::on_read(beast::error_code ec) {
+  // A timeout has already closed the socket (tcp_stream does), so there is no one to tell.
   if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
       ec == net::error::connection_reset || ec == net::error::operation_aborted ||
       ec == net::error::eof || ec == net::ssl::error::stream_truncated)
     return close();
   if (ec == http::error::body_limit)
     return reply_error(
-        http::status::payload_too_large,
-        "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+        http::status::payload_too_large, "too-long",
+        "request body exceeds " + std::to_string(options_->max_body_bytes) + " bytes");
   if (ec == http::error::header_limit)
     return reply_error(
-        http::status::request_header_fields_too_large,
-        "request header exceeds " + std::to_string(options_.max_header_bytes) + " bytes");
-  if (ec) return reply_error(http::status::bad_request, "malformed HTTP request: " + ec.message());
+        http::status::request_header_fields_too_large, "too-long",
+        "request header exceeds " + std::to_string(options_->max_header_bytes) + " bytes");
+  if (ec)
+    return reply_error(http::status::bad_request, "structure",
+                       "malformed HTTP request: " + ec.message());
+  if (refuse_) {
+    keep_alive_ = false;
+    auto r = protocol::outcome_response(503, "error", "transient",
+                                        "the server is at its limit of " +
+                                            std::to_string(options_->max_connections) +
+                                            " connections; retry later");
+    r.headers.set("Retry-After", "1");
+    return write_simple(std::move(r));
+  }
   auto req = parser_->release();
   keep_alive_ = req.keep_alive();
-  protocol::Response response = (*handler_)(to_protocol_request(std::move(req), peer_));
+  answer((*handler_)(to_protocol_request(std::move(req), peer_)));
+}
+
+template <class Stream>
+void Session<Stream>::answer(protocol::Response&& response) {
   if (response.wire)
     write_scripted(std::move(response));
   else if (response.stream)
@@ -87,14 +123,13 @@ void Session<Stream>::on_read(beast::error_code ec) {
     write_simple(std::move(response));
 }
 
+// What Beast could not parse is answered as FHIR errors are (ERR-01), then the connection
+// closes: after a framing error nothing further on it can be trusted.
 template <class Stream>
-void Session<Stream>::reply_error(http::status status, const std::string& reason) {
+void Session<Stream>::reply_error(http::status status, const char* code,
+                                  const std::string& reason) {
   keep_alive_ = false;
-  protocol::Response r;
-  r.status = static_cast<int>(status);
-  r.headers.set("Content-Type", "text/plain; charset=utf-8");
-  r.body = reason + "\n";
-  write_simple(std::move(r));
+  write_simple(protocol::outcome_response(static_cast<int>(status), "error", code, reason));
 }
 
 template <class Stream>
@@ -104,7 +139,7 @@ void Session<Stream>::write_simple(protocol::Response&& response) {
   simple_->body() = std::move(response.body);
   simple_->keep_alive(keep_alive_);
   simple_->prepare_payload();
-  tcp().expires_after(to_steady(options_.write_timeout));
+  tcp().expires_after(to_steady(options_->write_timeout));
   http::async_write(stream_, *simple_,
                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       self->after_write(ec);
@@ -119,7 +154,7 @@ void Session<Stream>::write_streamed(protocol::Response&& response) {
   head_->chunked(true);
   body_ = std::move(response.stream);
   head_sr_.emplace(*head_);
-  tcp().expires_after(to_steady(options_.write_timeout));
+  tcp().expires_after(to_steady(options_->write_timeout));
   http::async_write_header(stream_, *head_sr_,
                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                              if (ec) return self->close();
@@ -135,7 +170,7 @@ void Session<Stream>::write_next_chunk() {
   // never loop without bound on a stream that makes no progress.
   for (int tries = 0; more && chunk_.empty() && tries < 1000000; ++tries)
     more = body_->next(chunk_, kChunkBytes);
-  tcp().expires_after(to_steady(options_.write_timeout));
+  tcp().expires_after(to_steady(options_->write_timeout));
   if (chunk_.empty()) {
     net::async_write(stream_, http::make_chunk_last(),
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -159,7 +194,7 @@ void Session<Stream>::write_scripted(protocol::Response&& response) {
   const bool chunked = response.stream != nullptr;
   if (auto drained = drain_body(response); !drained) {
     // Bounded: a fault cannot make the server hold an unbounded body. Say so, and close.
-    return reply_error(http::status::internal_server_error,
+    return reply_error(http::status::internal_server_error, "exception",
                        "bulkharness: " + drained.error().message());
   }
   script_ = make_wire_script(response, chunked);
@@ -174,7 +209,7 @@ void Session<Stream>::run_step() {
   auto self = this->shared_from_this();
   switch (s.kind) {
     case WireStep::Kind::kWrite:
-      tcp().expires_after(to_steady(options_.write_timeout));
+      tcp().expires_after(to_steady(options_->write_timeout));
       net::async_write(stream_, net::buffer(script_.bytes.data() + s.offset, s.length),
                        [self](beast::error_code ec, std::size_t) {
                          if (ec) return self->close();

@@ -3,6 +3,7 @@
 // in which layer is read and written; deadlines, resets and closes act on the TCP layer.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,17 +22,35 @@ namespace bh::mockserver {
 using PlainStream = boost::beast::tcp_stream;
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
+// One live connection counted against max_connections, for as long as its session exists.
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(std::shared_ptr<std::size_t> live) : live_(std::move(live)) { ++*live_; }
+  ConnectionSlot(ConnectionSlot&& other) noexcept : live_(std::move(other.live_)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (live_) --*live_;
+  }
+
+ private:
+  std::shared_ptr<std::size_t> live_;
+};
+
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(Stream stream, const HttpServerOptions& options, std::shared_ptr<Handler> handler);
+  // `refuse`: the server is at its connection limit; read one request, answer 503, close.
+  Session(Stream stream, std::shared_ptr<const HttpServerOptions> options,
+          std::shared_ptr<Handler> handler, ConnectionSlot slot, bool refuse);
   void run();
 
  private:
   boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
   void read();
+  void read_request();
   void on_read(boost::beast::error_code ec);
-  void reply_error(boost::beast::http::status status, const std::string& reason);
+  void answer(protocol::Response&& response);
+  void reply_error(boost::beast::http::status status, const char* code, const std::string& reason);
   void write_simple(protocol::Response&& response);
   void write_streamed(protocol::Response&& response);
   void write_next_chunk();
@@ -44,8 +63,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   Stream stream_;
   boost::beast::flat_buffer buffer_;
-  HttpServerOptions options_;
+  std::shared_ptr<const HttpServerOptions> options_;
   std::shared_ptr<Handler> handler_;
+  ConnectionSlot slot_;
+  bool refuse_ = false;
   std::string peer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   bool keep_alive_ = false;

@@ -57,12 +57,14 @@ class Server:
         self.origin = re.match(r"https?://[^/]+", self.base).group(0)
         return self
 
-    def admin(self, path, body=None):
+    def admin(self, path, body=None, token=None):
         """GET (or POST `body`, a JSON value) /__admin/<path>; (status, parsed JSON)."""
         context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.origin + "/__admin/" + path, data=data,
                                      method="GET" if body is None else "POST")
+        if token:
+            req.add_header("X-Admin-Token", token)
         try:
             with urllib.request.urlopen(req, timeout=10, context=context) as r:
                 return r.status, json.load(r)
@@ -75,6 +77,13 @@ class Server:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
         raise AssertionError("no VmHWM")
+
+    def rss_kb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmRSS")
 
     def journal(self):
         return self.admin("journal")[1]

@@ -1,0 +1,21 @@
+// core/atomic_file: output files that are whole or absent.
+//
+// Contract: write_file_atomically writes `content` to a temporary name beside `path` (created
+// fresh with `mode`, so a secret is never readable by others, not even for an instant), then
+// renames it over `path`. A failed or interrupted write leaves `path` as it was (absent, or the
+// previous complete version) and removes the temporary file; it never leaves a half-written
+// file under the final name. Errors name the path and the system's reason.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <sys/types.h>
+
+#include "core/result.hpp"
+
+namespace bh {
+
+Status write_file_atomically(const std::string& path, std::string_view content, mode_t mode = 0644);
+
+}  // namespace bh
