@@ -11,7 +11,11 @@ struct Gunzip::Impl {
   bool ready = false;
 };
 
-Gunzip::Gunzip() : impl_(std::make_unique<Impl>()) {
+namespace {
+constexpr std::uint64_t kBombFloor = 1 << 20;  // below this, any ratio is harmless
+}
+
+Gunzip::Gunzip(std::uint64_t max_ratio) : impl_(std::make_unique<Impl>()), max_ratio_(max_ratio) {
   // 16 + MAX_WBITS: a gzip wrapper, not raw zlib.
   impl_->ready = inflateInit2(&impl_->z, 16 + MAX_WBITS) == Z_OK;
 }
@@ -39,6 +43,16 @@ Status Gunzip::feed(std::string_view compressed, std::string& out) {
     z.avail_out = static_cast<uInt>(buf.size());
     const int rc = inflate(&z, Z_NO_FLUSH);
     out.append(buf.data(), buf.size() - z.avail_out);
+    out_ += buf.size() - z.avail_out;
+    const std::uint64_t consumed = in_ + (compressed.size() - z.avail_in);
+    if (out_ > kBombFloor && out_ / max_ratio_ > consumed) {
+      failed_ = true;
+      in_ = consumed;
+      return make_error(where(),
+                        "decompresses beyond " + std::to_string(max_ratio_) + ":1 (a gzip bomb?)",
+                        "at most " + std::to_string(max_ratio_) + " bytes out per byte in",
+                        std::to_string(out_) + " bytes from " + std::to_string(consumed));
+    }
     if (rc == Z_STREAM_END) {
       ended_ = true;
     } else if (rc != Z_OK && rc != Z_BUF_ERROR) {

@@ -5,6 +5,9 @@
 // holds, never by the whole file, so a large compressed file is validated while it streams.
 // A corrupt stream, or data after the end, is an Error naming the byte offset; the decoder then
 // refuses further input. zlib does the decoding.
+// A gzip bomb is refused: once more than 1 MiB has been decoded, output may not exceed
+// max_ratio times the input consumed (deflate reaches about 1032:1 on repeated bytes; FHIR
+// NDJSON compresses by 5-50), so one call never decodes more than max_ratio times its input.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +21,8 @@ namespace bh::protocol {
 
 class Gunzip {
  public:
-  Gunzip();
+  static constexpr std::uint64_t kDefaultMaxRatio = 250;
+  explicit Gunzip(std::uint64_t max_ratio = kDefaultMaxRatio);
   ~Gunzip();
   Gunzip(const Gunzip&) = delete;
   Gunzip& operator=(const Gunzip&) = delete;
@@ -30,7 +34,9 @@ class Gunzip {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::uint64_t max_ratio_;
   std::uint64_t in_ = 0;
+  std::uint64_t out_ = 0;
   bool ended_ = false;
   bool failed_ = false;
 };

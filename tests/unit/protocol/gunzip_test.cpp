@@ -46,6 +46,35 @@ RC_GTEST_PROP(Gunzip, AnySplitDecodesToTheOriginal, (std::vector<std::size_t> cu
   RC_ASSERT(g.bytes_in() == packed.size());
 }
 
+TEST(Gunzip, AGzipBombIsRefusedBeforeItGrows) {
+  // 64 MiB of zeros deflates to about 64 KiB: 1000:1, far past any NDJSON.
+  const std::string packed = gzip(std::string(64u << 20, '\0'));
+  Gunzip g;
+  std::string out;
+  std::size_t at = 0;
+  Status st = Ok{};
+  while (st && at < packed.size()) {
+    st = g.feed(std::string_view(packed).substr(at, 4096), out);
+    at += 4096;
+  }
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message().find("gzip bomb"), std::string::npos) << st.error().message();
+  // Stopped early: past the 1 MiB floor at most max_ratio times what was consumed, plus one
+  // 64 KiB inflate step.
+  EXPECT_LE(out.size(), std::max<std::uint64_t>(1u << 20, Gunzip::kDefaultMaxRatio * g.bytes_in()) +
+                            (64u << 10));
+  EXPECT_LT(out.size(), 8u << 20);
+}
+
+TEST(Gunzip, RealisticNdjsonIsFarBelowTheRatioCap) {
+  // The generator's kind of data: repetitive JSON, which still compresses well under 250:1.
+  const std::string plain = ndjson(200000);
+  Gunzip g;
+  std::string out;
+  ASSERT_TRUE(g.feed(gzip(plain), out));
+  EXPECT_EQ(out, plain);
+}
+
 TEST(Gunzip, ATruncatedStreamIsAnErrorAtFinish) {
   const std::string packed = gzip(ndjson(100));
   Gunzip g;
