@@ -1,5 +1,7 @@
 #include "mockserver/journal.hpp"
 
+#include "auth/redact.hpp"
+
 namespace bh::mockserver {
 
 void Journal::add(JournalEntry entry) {
@@ -24,8 +26,10 @@ void Journal::clear() {
 namespace {
 nlohmann::ordered_json headers_json(const std::vector<protocol::Header>& headers) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  // What the journal shows (admin API, saved files, reports) never holds a usable credential.
   for (const auto& h : headers)
-    out.push_back({h.name, h.value});
+    out.push_back(
+        {h.name, auth::is_credential_header(h.name) ? auth::redact_credential(h.value) : h.value});
   return out;
 }
 }  // namespace
