@@ -2,10 +2,12 @@
 
 #include <cstdio>
 #include <ostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/strings.hpp"
+#include "protocol/text_quote.hpp"
 
 namespace bh::conformance {
 
@@ -63,7 +65,8 @@ std::string summary_line(const RunReport& r) {
          std::to_string(r.count(Status::kSkip)) + " skipped, in " + secs;
 }
 
-void write_text(const RunReport& r, std::ostream& out, bool verbose) {
+namespace {
+void write_text_unfiltered(const RunReport& r, std::ostream& out, bool verbose) {
   out << "bulkharness check " << r.base_url << "  IG " << protocol::to_string(r.version)
       << "\nlevels: " << (r.levels.empty() ? std::string("none") : join(r.levels, ", ")) << "  ("
       << r.levels_note << ")\n";
@@ -91,8 +94,21 @@ void write_text(const RunReport& r, std::ostream& out, bool verbose) {
   for (const auto& c : r.results)
     if (c.status == Status::kFail)
       out << "FAILED " << join(c.requirements, ",") << " " << label(c) << ": " << c.message << "\n";
-  out << "exit " << r.exit_code()
-      << (r.exit_code() == 0 ? " (no SHALL check failed)\n" : " (a SHALL check failed)\n");
+  const int code = r.exit_code();
+  out << "exit " << code
+      << (code == 1   ? " (a SHALL check failed)\n"
+          : code == 3 ? " (inconclusive: " + std::to_string(r.out_of_time()) +
+                            " SHALL check(s) ran out of time; raise --job-timeout or --timeout)\n"
+                      : std::string(" (no SHALL check failed)\n"));
+}
+}  // namespace
+
+// Messages and evidence quote the server (headers, diagnostics, bodies): filtered for the
+// terminal as a whole, so no path through the report can carry an escape sequence.
+void write_text(const RunReport& r, std::ostream& out, bool verbose) {
+  std::ostringstream text;
+  write_text_unfiltered(r, text, verbose);
+  out << protocol::terminal_safe(text.str());
 }
 
 void write_json(const RunReport& r, std::ostream& out) {
@@ -117,6 +133,7 @@ void write_json(const RunReport& r, std::ostream& out) {
     e["title"] = c.title;
     e["status"] = std::string(to_string(c.status));
     e["message"] = c.message;
+    e["out_of_time"] = c.out_of_time;
     e["evidence"] = nlohmann::ordered_json::array();
     for (const auto& ev : c.evidence)
       e["evidence"].push_back({{"request", ev.request}, {"response", ev.response}});

@@ -79,6 +79,35 @@ inline bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+// Text for a terminal or a log, whatever a hostile peer put in it: newlines, tabs, printable
+// ASCII and valid UTF-8 pass, except C1 controls (U+0080..U+009F, e.g. CSI); every other byte
+// (ESC, CR, BEL, stray UTF-8) becomes \xNN. So quoting a server's diagnostics in a report can
+// never move the cursor, rewrite an earlier line, or retitle the window.
+inline std::string terminal_safe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0x80 ? utf8_sequence_length(s, i) : 0;
+    const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (len != 0 && !c1) {
+      out.append(s.substr(i, len));
+      i += len;
+      continue;
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(c));
+    out += hex;
+    ++i;
+  }
+  return out;
+}
+
 // The same excerpt without quotes, for third-party messages that may echo raw input bytes.
 inline std::string printable_excerpt(std::string_view s, std::size_t max_chars = 300) {
   return detail::printable(s, max_chars, false) + (s.size() > max_chars ? "..." : "");

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "protocol/text_quote.hpp"
+
 namespace bh::judge {
 
 std::string_view to_string(Outcome o) {
@@ -115,7 +117,8 @@ std::string to_text(const Verdict& v) {
       out += "expected " + e.expected + "; observed " + e.observed + "\n";
     }
   }
-  return out;
+  // Observations quote what the client sent: safe for the terminal whatever it was.
+  return protocol::terminal_safe(out);
 }
 
 }  // namespace bh::judge
