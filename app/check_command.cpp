@@ -2,7 +2,8 @@
 //
 // Prints the text report (grouped by area, evidence for every failure and warning) and writes
 // the JSON and JUnit reports when asked. Exit status: 0 no SHALL check failed, 1 one did,
-// 2 usage error (nothing is sent to the server).
+// 2 usage error (nothing is sent to the server), 3 inconclusive: none failed, but a SHALL
+// check ran out of time (job budget or deadline) and verified nothing.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>

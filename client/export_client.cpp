@@ -60,9 +60,13 @@ Action ExportClient::next_action(Instant now) {
                now);
   }
   if (phase_ == Phase::kDeleting && now >= grace_end_) {
-    log(now, "DELETE (" + delete_reason_ + ") not settled within " +
-                 format_seconds(opts_.delete_grace) + "; giving up on it");
-    pending_.message += "; the " + delete_reason_ + " DELETE was not answered in time";
+    // Still waiting for the kick-off's answer: no status URL, so no DELETE was ever sent.
+    const std::string what =
+        awaiting_kickoff_ ? std::string("the kick-off was never answered, so no job could be ") +
+                                (delete_reason_ == "cancel" ? "cancelled" : "released")
+                          : "the " + delete_reason_ + " DELETE was not answered in time";
+    log(now, what + " (waited " + format_seconds(opts_.delete_grace) + ")");
+    pending_.message += "; " + what;
     finish(pending_);
   }
   return step(now);
@@ -291,8 +295,13 @@ void ExportClient::abandon_requests(bool keep_kickoff) {
     }
     it = inflight_.erase(it);
   }
-  for (auto& f : files_)
+  for (auto& f : files_) {
+    // A download cut off by the stop says so, with what had arrived, instead of "()".
+    if (f.receiver && !f.terminal() && f.report.problem.empty())
+      f.report.problem = "still downloading when the client stopped (" +
+                         std::to_string(f.receiver->bytes()) + " bytes received, not kept)";
     f.receiver.reset();
+  }
   poll_.in_flight = refresh_.in_flight = delete_.in_flight = token_chain_.in_flight = false;
   if (!keep_kickoff) kickoff_.in_flight = false;
 }

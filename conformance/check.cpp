@@ -69,6 +69,10 @@ void Verdict::warn(std::string message) {
 void Verdict::skip(std::string reason) {
   set(Status::kSkip, std::move(reason));
 }
+void Verdict::out_of_time(std::string reason) {
+  if (!written_) r_.out_of_time = true;
+  set(Status::kSkip, std::move(reason));
+}
 
 void Verdict::evidence(const Exchange& e) {
   if (r_.evidence.size() < 4) r_.evidence.push_back(e.evidence());
@@ -86,7 +90,7 @@ std::optional<std::string> outcome_problem(const Exchange& e) {
 
 void unfinished(const ExportRun& run, Verdict& v, const std::string& what) {
   if (run.poll && run.poll->end == PollEnd::kTimedOut)
-    return v.skip(what + ": " + run.problem + " (raise --job-timeout or --timeout)");
+    return v.out_of_time(what + ": " + run.problem);
   v.violated(what + ": " + run.problem);
 }
 

@@ -37,6 +37,9 @@ struct CheckResult {
   Status status = Status::kPass;
   std::string message;  // why: what was expected, what was seen
   std::vector<Evidence> evidence;
+  // A skip because time ran out (job budget or the run's deadline), not because the check does
+  // not apply: nothing was verified, so a SHALL check like this makes the run inconclusive.
+  bool out_of_time = false;
 };
 
 }  // namespace bh::conformance

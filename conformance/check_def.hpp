@@ -4,9 +4,10 @@
 // its area, the IG level, the requirement IDs, the IG versions it applies to, and whether it
 // runs once or once per export level. Its run function writes exactly one result through the
 // Verdict it is handed: pass, violated (fail for SHALL, warn for SHOULD, info for MAY), info,
-// or skip with the reason. A run that writes nothing is reported as skipped by the runner, and
-// says so ("the check wrote no verdict"), so a forgotten branch can never pass. Passive checks
-// run after the active ones and judge what the run's logs saw.
+// or skip with the reason (out_of_time when the job budget or the deadline stopped it). A run that
+// writes nothing is reported as skipped by the runner, and says so ("the check wrote no verdict"),
+// so a forgotten branch can never pass. Passive checks run after the active ones and judge what the
+// run's logs saw.
 #pragma once
 
 #include <functional>
@@ -27,6 +28,8 @@ class Verdict {
   // A SHOULD-level finding inside a SHALL check (the manifest validator's warnings).
   void warn(std::string message);
   void skip(std::string reason);
+  // Skipped because time ran out: the run exits 3 (inconclusive) unless a SHALL check failed.
+  void out_of_time(std::string reason);
   void evidence(const Exchange& e);
   void evidence(Evidence e);
   bool written() const { return written_; }

@@ -32,8 +32,12 @@ void status(Context& ctx, const std::string& level, Verdict& v) {
     const auto& head = f.download.head;
     if (head.ok() && head.response.status == 200) continue;
     v.evidence(head.evidence());
+    const std::string loop = f.download.redirect_limit
+                                 ? " after " + std::to_string(f.download.redirects.size()) +
+                                       " redirects, where the runner stops (a redirect loop?)"
+                                 : "";
     return v.violated(f.kind + " file " + f.item.url + ": " +
-                      describe_answer(head, "the download") + ", expected 200");
+                      describe_answer(head, "the download") + loop + ", expected 200");
   }
   v.pass(std::to_string(run->files.size()) + " files downloaded with 200");
 }
@@ -125,6 +129,17 @@ void gzip(Context& ctx, const std::string& level, Verdict& v) {
 void redirects(Context& ctx, const std::string& level, Verdict& v) {
   const ExportRun* run = with_files(ctx, level, v);
   if (run == nullptr) return;
+  for (const auto& f : run->files) {
+    if (f.download.redirects.empty()) continue;
+    const auto& head = f.download.head;
+    if (!head.ok() || head.response.status != 200)
+      return v.violated(
+          f.item.url +
+          " redirects, but the file was never reached: " + describe_answer(head, "the last hop") +
+          (f.download.redirect_limit
+               ? " after " + std::to_string(f.download.redirects.size()) + " redirects (a loop?)"
+               : ""));
+  }
   for (const auto& f : run->files)
     if (!f.download.redirects.empty())
       return v.pass(f.item.url + " redirects to " + f.download.redirects.back() +

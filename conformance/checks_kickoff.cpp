@@ -136,7 +136,7 @@ void unknown_group(Context& ctx, const std::string&, Verdict& v) {
     if (poll.end == PollEnd::kFailed || poll.end == PollEnd::kGone)
       return v.pass("an unknown Group is accepted, then the job fails (" + poll.message + ")");
     if (poll.end == PollEnd::kTimedOut)
-      return v.skip("the job for an unknown Group " + poll.message);
+      return v.out_of_time("the job for an unknown Group: " + poll.message);
     return v.violated("a kick-off for an unknown Group was accepted and the job " +
                       std::string(to_string(poll.end)) + ", expected a refusal");
   }

@@ -1,6 +1,8 @@
 // Manifest checks (MF-01..MF-07): every field's presence, JSON type and meaning, per IG
 // version, read by protocol::validate_manifest; then what only the files can show (counts,
 // transactionTime against the data, error files holding only OperationOutcome).
+#include <nlohmann/json.hpp>
+
 #include "conformance/check_def.hpp"
 #include "protocol/fhir_instant.hpp"
 #include "protocol/http_date.hpp"
@@ -15,6 +17,13 @@ const ExportRun* finished(Context& ctx, const std::string& level, Verdict& v) {
   const ExportRun& run = ctx.baseline(level);
   if (!run.poll || run.poll->end != PollEnd::kComplete) {
     v.skip("the " + level + " export did not complete: " + run.problem);
+    return nullptr;
+  }
+  // A body that is not a manifest at all has no MF findings to report: not a pass.
+  const Exchange* m = run.manifest_exchange();
+  if (m == nullptr || m->truncated() ||
+      !nlohmann::json::parse(m->body, nullptr, false).is_object()) {
+    v.skip("the " + level + " manifest could not be read (see status-complete)");
     return nullptr;
   }
   return &run;

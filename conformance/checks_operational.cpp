@@ -27,7 +27,7 @@ void concurrent_exports(Context& ctx, const std::string&, Verdict& v) {
     if (poll.end != PollEnd::kComplete) {
       if (poll.last()) v.evidence(*poll.last());
       if (poll.end == PollEnd::kTimedOut)
-        return v.skip("a concurrent export did not finish in time: " + poll.message);
+        return v.out_of_time("a concurrent export did not finish in time: " + poll.message);
       return v.violated("a concurrent export did not complete: " + poll.message);
     }
     auto m = protocol::validate_manifest(poll.last()->body, ctx.version());
@@ -86,15 +86,16 @@ void late_poll(Context& ctx, const std::string&, Verdict& v) {
   const Duration delay = ctx.options().late_poll_delay;
   if (delay >= ctx.probe().time_left()) {
     ctx.del(url);
-    return v.skip("the run's deadline leaves no time to wait " + client::format_seconds(delay));
+    return v.out_of_time("the run's deadline leaves no time to wait " +
+                         client::format_seconds(delay));
   }
   ctx.probe().http().sleep(delay);
   PollResult poll = ctx.probe().poll(url);
   ctx.del(url);
   if (!poll.polls.empty()) v.evidence(poll.polls.front());
   if (poll.end == PollEnd::kTimedOut)
-    return v.skip("polled first after " + client::format_seconds(delay) +
-                  ", the job did not finish in time: " + poll.message);
+    return v.out_of_time("polled first after " + client::format_seconds(delay) +
+                         ", the job did not finish in time: " + poll.message);
   if (poll.end != PollEnd::kComplete)
     return v.violated("polled first after " + client::format_seconds(delay) +
                       ", the job did not complete: " + poll.message);

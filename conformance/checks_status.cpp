@@ -78,6 +78,11 @@ void complete(Context& ctx, const std::string& level, Verdict& v) {
   const Exchange* last = run.manifest_exchange();
   if (last != nullptr) v.evidence(*last);
   if (run.poll->end != PollEnd::kComplete) return unfinished(run, v, "the export");
+  if (last->truncated())
+    return v.violated("the manifest body exceeds the runner's limit of " +
+                      std::to_string(ctx.probe().options().max_kept_body) +
+                      " bytes (the read stopped there): page it with `link` (IG 2.0) or split "
+                      "the export");
   auto j = nlohmann::json::parse(last->body, nullptr, false);
   if (!j.is_object()) return v.violated("the 200 body is not a JSON object (a manifest)");
   v.pass("200 with a JSON manifest after " + std::to_string(run.poll->poll_count) + " polls");

@@ -290,9 +290,10 @@ void explore(Context& ctx, const std::string&, Verdict& v) {
                   (result.match(gave_up) ? gave_up.description : error.description));
   // Held only counts when every sequence ran whole; a deadline is no licence to pass.
   if (!violation && cut_short)
-    return v.skip("the run's deadline passed after " + std::to_string(sequences - cut_short) +
-                  " of " + std::to_string(runs) + " sequences had run whole (" + tally +
-                  "); raise --timeout or lower --explore");
+    return v.out_of_time("the run's deadline passed after " +
+                         std::to_string(sequences - cut_short) + " of " + std::to_string(runs) +
+                         " sequences had run whole (" + tally +
+                         "); raise --timeout or lower --explore");
   if (!violation) return v.pass(std::to_string(runs) + " generated sequences held (" + tally + ")");
   std::string steps;
   for (const auto& s : smallest)

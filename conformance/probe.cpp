@@ -112,7 +112,7 @@ Exchange Probe::fetch_as_is(Outgoing request) {
   sink.on_body = [&](std::string_view chunk) {
     e.body_bytes += chunk.size();
     if (e.body.size() < keep) e.body.append(chunk.substr(0, keep - e.body.size()));
-    return true;
+    return e.body_bytes <= keep;  // past the limit: stop reading, the exchange says truncated()
   };
   e.response = http_.send(e.request, timeout, sink);
   return e;
@@ -171,13 +171,17 @@ Exchange Probe::kickoff_patiently(const std::string& level, const protocol::Quer
   return e;
 }
 
-Duration Probe::wait_after(const Exchange& e, int attempt) const {
+std::optional<Duration> Probe::honoured_retry_after(const Exchange& e) const {
   Instant now = e.at;
   if (auto date = e.header("Date")) {
     if (auto d = protocol::parse_http_date(*date, now)) now = *d;
   }
-  const auto reading = client::read_retry_after(e.response.headers, now, std::chrono::hours(1));
-  if (reading.delay) return std::max(*reading.delay, millis(50));
+  // Longer than an hour (Retry-After: 1000000000) is not believed: it gets backoff instead.
+  return client::read_retry_after(e.response.headers, now, std::chrono::hours(1)).delay;
+}
+
+Duration Probe::wait_after(const Exchange& e, int attempt) const {
+  if (auto delay = honoured_retry_after(e)) return std::max(*delay, millis(50));
   return std::min<Duration>(seconds(1) * (1LL << std::min(attempt, 5)), seconds(30));
 }
 
@@ -206,11 +210,15 @@ PollResult Probe::poll(const std::string& status_url) {
     }
     if (st == 202) retries = 0;
     const Duration wait = wait_after(e, backoff_step++);
-    if (st == 202 && e.header("Retry-After")) backoff_step = 0;
+    // Only a Retry-After we obeyed restarts the backoff; an ignored one must not.
+    if (st == 202 && honoured_retry_after(e)) backoff_step = 0;
     if (http_.now() + wait > give_up) {
       r.end = PollEnd::kTimedOut;
-      r.message = "no final answer within the job budget of " +
-                  client::format_seconds(options_.job_timeout) + " (or the run's deadline)";
+      r.message = "no final answer after " + std::to_string(r.poll_count) + " polls: " +
+                  (give_up == deadline_
+                       ? std::string("the run's deadline (--timeout) came first")
+                       : "the job budget of " + client::format_seconds(options_.job_timeout) +
+                             " (--job-timeout) ran out");
       return r;
     }
     http_.sleep(wait);

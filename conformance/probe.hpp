@@ -32,7 +32,9 @@ struct ProbeOptions {
   Duration request_timeout = seconds(30);
   Duration job_timeout = seconds(300);  // one export, kick-off to manifest
   std::optional<std::string> bearer_token;
-  std::size_t max_kept_body = 1 << 20;  // JSON bodies: manifests, outcomes
+  // JSON bodies (manifests, outcomes) are read up to this, then the read stops: an endless or
+  // gigantic body costs at most this much. The client's manifest limit is the same.
+  std::size_t max_kept_body = 16u << 20;
 };
 
 struct Exchange {
@@ -42,6 +44,8 @@ struct Exchange {
   std::uint64_t body_bytes = 0;
   Instant at{};
   bool ok() const { return !response.error && response.status != 0; }
+  // The body went past max_kept_body and was not read whole: never judge `body` as if it were.
+  bool truncated() const { return body_bytes > body.size(); }
   Evidence evidence() const;
   std::optional<std::string_view> header(std::string_view name) const {
     return response.headers.get(name);
@@ -86,6 +90,7 @@ struct ResourceFacts {
 struct Download {
   Exchange head;  // the final response (after redirects); body not kept
   std::vector<std::string> redirects;
+  bool redirect_limit = false;  // still redirecting after kMaxRedirects hops (a loop?)
   std::string content_encoding;
   bool decoded_gzip = false;
   bool unlabelled_gzip = false;  // the body starts like gzip but no Content-Encoding says so
@@ -105,6 +110,8 @@ class Probe {
   const ProbeOptions& options() const { return options_; }
   Http& http() { return http_; }
   bool out_of_time() const;
+  // The Retry-After of `e` when it is valid and believable (at most an hour), else none.
+  std::optional<Duration> honoured_retry_after(const Exchange& e) const;
   Duration time_left() const;
 
   Exchange fetch(Outgoing request);

@@ -77,6 +77,7 @@ Download Probe::download(const std::string& url, const std::string& expected_typ
     const auto location = d.head.header("Location");
     if (!(st == 301 || st == 302 || st == 303 || st == 307 || st == 308) || !location ||
         hop == kMaxRedirects) {
+      d.redirect_limit = hop == kMaxRedirects && location;
       d.redirects = std::move(redirects);
       return d;
     }

@@ -51,6 +51,12 @@ std::size_t RunReport::count(Status s) const {
       std::count_if(results.begin(), results.end(), [&](const auto& r) { return r.status == s; }));
 }
 
+std::size_t RunReport::out_of_time() const {
+  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) {
+    return r.out_of_time && r.level == Level::kShall;
+  }));
+}
+
 Result<std::vector<const CheckDef*>> select_checks(const std::vector<CheckDef>& catalogue,
                                                    const CheckOptions& options) {
   std::vector<const CheckDef*> out;

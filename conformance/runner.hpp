@@ -24,7 +24,10 @@ struct RunReport {
   std::vector<CheckResult> results;
   Duration elapsed{0};
   std::size_t count(Status s) const;
-  int exit_code() const { return count(Status::kFail) > 0 ? 1 : 0; }
+  // SHALL checks that ran out of time (skipped, nothing verified).
+  std::size_t out_of_time() const;
+  // 1: a SHALL check failed; 3: none failed but one ran out of time (inconclusive); else 0.
+  int exit_code() const { return count(Status::kFail) > 0 ? 1 : out_of_time() > 0 ? 3 : 0; }
 };
 
 Result<std::vector<const CheckDef*>> select_checks(const std::vector<CheckDef>& catalogue,
