@@ -61,7 +61,8 @@ void Session<Stream>::run() {
 template <class Stream>
 void Session<Stream>::read() {
   if (buffer_.size() > 0) return read_request();  // pipelined: the next request is here
-  tcp().expires_after(to_steady(options_->idle_timeout));
+  // A refused connection holds one of a few overflow slots: it gets no idle grace.
+  tcp().expires_after(to_steady(refuse_ ? options_->request_timeout : options_->idle_timeout));
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                           [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                             if (ec) return self->close();
