@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+import benchlib
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -67,6 +69,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--entries", type=int, default=10000)
     p.add_argument("--bulkharness", default=str(ROOT / "build/app/bulkharness"))
+    p.add_argument("--json", help="write the figures here (bench/results.py reads them)")
     a = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="bh-bench-") as tmp:
         big, small = pathlib.Path(tmp, "big.json"), pathlib.Path(tmp, "small.json")
@@ -94,6 +97,10 @@ def main():
           f"{work * 1000:.0f} ms judging -> {n / max(work, 1e-9):,.0f} entries/s")
     print(f"python json.loads of the same file: {t_json * 1000:.0f} ms; "
           f"ratio judging / json.loads = {work / t_json:.2f}")
+    if a.json:
+        benchlib.write_json(a.json, "judge", [
+            benchlib.figure(f"judge a {n}-entry journal", n / max(work, 1e-9), "entries/s"),
+            benchlib.figure("judging / Python json.loads of the same file", work / t_json, "ratio")])
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import re
 import subprocess
 import time
 
+import benchlib
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LAST = re.compile(r"runs (\d+), violations (\d+), simulated ([\d.]+) s, wall ([\d.]+) s")
 
@@ -42,6 +44,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20000)
     ap.add_argument("--bulkharness", default=str(ROOT / "build" / "app" / "bulkharness"))
+    ap.add_argument("--json", help="write the figures here (bench/results.py reads them)")
     a = ap.parse_args()
     life = ROOT / "bench" / "sim" / "lifecycle.json"
     hour = ROOT / "bench" / "sim" / "one-hour.json"
@@ -58,6 +61,13 @@ def main():
           f"{sim_h / wall_h:,.0f} simulated s per wall s")
     print(f"ratio: a one-hour all-types export costs {one / (wall / a.runs):.1f} small lifecycles")
     print("targets (issue 5): 50,000 lifecycles/s on one core; a simulated hour under 100 ms")
+    if a.json:
+        benchlib.write_json(a.json, "sim", [
+            benchlib.figure("lifecycles per second (one core)", per_s, "lifecycles/s",
+                            ">= 50,000", per_s >= 50000),
+            benchlib.figure("simulated seconds per wall second", simulated / wall, "s/s"),
+            benchlib.figure("one simulated hour (all types)", one * 1000, "ms wall", "< 100 ms",
+                            one < 0.1)])
 
 
 if __name__ == "__main__":
