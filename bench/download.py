@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""NDJSON download over loopback: `serve` streaming a 1,000,000-resource export against nginx
+serving the same bytes from files; serve's peak RSS as the export grows; the reference client.
+
+  serve     every file of the export fetched by a minimal reader (http.client, one reused
+            buffer, bytes discarded), identity encoding, one file after another;
+  nginx     the same files, saved to a temp dir on a first untimed pass, served by nginx (one
+            worker, sendfile) and fetched by the same reader; serve and nginx alternate round
+            by round and the median is kept (the machine is shared);
+  RSS       a fresh serve per size (10k, 100k and 1M resources), its VmHWM after the export:
+            data is generated while it streams, so memory must not grow with the export;
+  client    `bulkharness export` of the 1M export to disk (kick-off, polls, streaming download
+            with NDJSON validation, files written, DELETE): download MB/s from its own log,
+            peak RSS from wait4.
+Resource counts are the manifest's, not assumed: a small probe gives resources per member and
+the member count is scaled to reach each size.
+Usage: bench/download.py [--resources 1000000] [--rounds 3] [--json F]
+"""
+import argparse
+import http.client
+import json
+import os
+import pathlib
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import benchlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CHUNK = 1 << 20
+
+
+def serve_args(members):
+    # One file per type (the longest stream per request); the default job, 20x faster.
+    return ("--members", str(members), "--members-per-file", str(members), "--time-scale", "20")
+
+
+def get(host, port, path, headers=None, timeout=60):
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    conn.request("GET", path, headers=headers or {})
+    return conn, conn.getresponse()
+
+
+def path_of(url):
+    u = urllib.parse.urlsplit(url)
+    return u.path + (("?" + u.query) if u.query else "")
+
+
+def export_manifest(server, deadline_s=300):
+    """Kick-off, polls (honouring Retry-After), the completed manifest and the status path."""
+    _, r = get(server.host, server.port, path_of(server.base + "/$export"),
+               {"Accept": "application/fhir+json", "Prefer": "respond-async"})
+    r.read()
+    status = r.getheader("Content-Location")
+    if r.status != 202 or not status:
+        sys.exit(f"kick-off answered {r.status}: not a valid bench")
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        _, r = get(server.host, server.port, path_of(status))
+        body = r.read()
+        if r.status == 200:
+            return json.loads(body), path_of(status)
+        if r.status != 202:
+            sys.exit(f"status poll answered {r.status}: not a valid bench")
+        time.sleep(min(float(r.getheader("Retry-After") or 1), 1))
+    sys.exit(f"the export did not complete within {deadline_s} s")
+
+
+def fetch(host, port, path, buf, save=None):
+    """Bytes of one file, read into `buf` and discarded (or written to `save`)."""
+    conn, r = get(host, port, path, timeout=120)
+    if r.status != 200:
+        sys.exit(f"GET {path} answered {r.status}")
+    n = 0
+    view = memoryview(buf)
+    while got := r.readinto(buf):
+        n += got
+        if save:
+            save.write(view[:got])
+    conn.close()
+    return n
+
+
+def fetch_all(host, port, paths, buf):
+    start = time.perf_counter()
+    nbytes = sum(fetch(host, port, p, buf) for p in paths)
+    return nbytes, time.perf_counter() - start
+
+
+def members_for(exe, resources):
+    """Members giving about `resources` resources, from a 1,000-member probe's manifest."""
+    with benchlib.Serve(exe, *serve_args(1000)) as s:
+        manifest, _ = export_manifest(s)
+    per_member = sum(o["count"] for o in manifest["output"]) / 1000
+    return max(10, round(resources / per_member))
+
+
+def rss_at(exe, resources):
+    """(resources, bytes, serve's VmHWM KiB after one full download) on a fresh server."""
+    buf = bytearray(CHUNK)
+    with benchlib.Serve(exe, *serve_args(members_for(exe, resources))) as s:
+        manifest, _ = export_manifest(s)
+        nbytes, _ = fetch_all(s.host, s.port, [path_of(o["url"]) for o in manifest["output"]], buf)
+        return sum(o["count"] for o in manifest["output"]), nbytes, s.peak_rss_kb()
+
+
+def client_export(exe, base):
+    """(MB/s downloading, peak RSS KiB, bytes on disk) of `bulkharness export` to a temp dir."""
+    out = tempfile.mkdtemp(prefix="bh-bench-download-")
+    try:
+        code, stdout, stderr, rss, _, wall = benchlib.run_child(
+            [exe, "export", "--base-url", base, "--out", out, "--timeout", "900"], 1200)
+        if code != 0:
+            sys.exit(f"export failed ({code}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
+        # Download phase: from the poll that got the manifest to `done:`, the client's own log.
+        times = [float(t) for t in re.findall(r"\[\s*([\d.]+)s\] (?:poll \d+: 200|done:)",
+                                              stdout)]
+        if len(times) < 2:
+            sys.exit(f"export's log has no manifest/done lines:\n{stdout[-2000:]}")
+        nbytes = sum(p.stat().st_size for p in pathlib.Path(out).glob("*.ndjson"))
+        return nbytes / (times[-1] - times[0]) / 1e6, rss, nbytes, wall
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bulkharness", default=str(ROOT / "build/app/bulkharness"))
+    ap.add_argument("--resources", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    exe = benchlib.require_exe(a.bulkharness)
+    benchlib.install_tools()
+    figures = []
+    sizes = sorted({max(1000, a.resources // 100), max(1000, a.resources // 10), a.resources})
+    rss = {}
+    for size in sizes:
+        n, nbytes, kb = rss_at(exe, size)
+        rss[size] = kb
+        print(f"serve peak RSS at {n:,} resources ({nbytes / 1e6:,.0f} MB): {kb / 1024:.1f} MB")
+        figures.append(benchlib.figure(f"serve peak RSS, {n:,} resources", kb / 1024, "MB",
+                                       "< 64 MB", kb < 64 * 1024))
+    growth = rss[sizes[-1]] / rss[sizes[0]]
+    figures.append(benchlib.figure(f"serve RSS growth, {sizes[-1] // sizes[0]}x the resources",
+                                   growth, "ratio", "<= 1.25 (flat)", growth <= 1.25))
+    figures += throughput(exe, a)
+    if a.json:
+        benchlib.write_json(a.json, f"download ({a.resources:,} resources)", figures, exe)
+
+
+def throughput(exe, a):
+    buf = bytearray(CHUNK)
+    with benchlib.Serve(exe, *serve_args(members_for(exe, a.resources))) as s, \
+            tempfile.TemporaryDirectory(prefix="bh-bench-files-") as files:
+        manifest, _ = export_manifest(s)
+        resources = sum(o["count"] for o in manifest["output"])
+        paths = [path_of(o["url"]) for o in manifest["output"]]
+        os.chmod(files, 0o755)  # nginx's workers run as an unprivileged user
+        local = []
+        for i, p in enumerate(paths):  # the same bytes, for nginx
+            name = f"f{i}.ndjson"
+            with open(pathlib.Path(files, name), "wb") as f:
+                fetch(s.host, s.port, p, buf, save=f)
+            local.append("/" + name)
+        with benchlib.Nginx(f"root {files};\n    sendfile on;\n    tcp_nopush on;",
+                            workers=1) as nginx:
+            rates = {"serve": [], "nginx": []}
+            for i in range(a.rounds):
+                nbytes, t = fetch_all(s.host, s.port, paths, buf)
+                n_bytes, n_t = fetch_all(benchlib.HOST, nginx.port, local, buf)
+                if n_bytes != nbytes:
+                    sys.exit(f"nginx served {n_bytes} bytes, serve {nbytes}: not the same bytes")
+                rates["serve"].append(nbytes / t / 1e6)
+                rates["nginx"].append(n_bytes / n_t / 1e6)
+                print(f"round {i + 1}: serve {nbytes / t / 1e6:7.1f} MB/s  nginx "
+                      f"{n_bytes / n_t / 1e6:7.1f} MB/s  ({nbytes / 1e6:,.0f} MB, "
+                      f"{len(paths)} files)")
+        mbs, client_rss, c_bytes, c_wall = client_export(exe, s.base)
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    ratio = med["serve"] / med["nginx"]
+    print(f"{resources:,} resources, {nbytes / 1e6:,.0f} MB: serve {med['serve']:.1f} MB/s, "
+          f"nginx {med['nginx']:.1f} MB/s, serve / nginx = {ratio:.2f} (target >= 0.50)")
+    print(f"reference client: {mbs:.1f} MB/s downloading ({c_bytes / 1e6:,.0f} MB to disk, "
+          f"{c_wall:.1f} s end to end), peak RSS {client_rss / 1024:.1f} MB; "
+          f"client / serve = {mbs / med['serve']:.2f}")
+    return [benchlib.figure(f"serve download, {resources:,} resources", med["serve"], "MB/s"),
+            benchlib.figure("nginx, the same bytes from files", med["nginx"], "MB/s"),
+            benchlib.figure("serve / nginx", ratio, "ratio", ">= 0.50", ratio >= 0.5),
+            benchlib.figure("reference client download (to disk, validated)", mbs, "MB/s"),
+            benchlib.figure("reference client / serve", mbs / med["serve"], "ratio"),
+            benchlib.figure("reference client peak RSS", client_rss / 1024, "MB")]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Keep-alive status polls per second: `serve`'s status endpoint against nginx and WireMock.
+
+serve runs bench/status/poll.json: one job in progress for an hour, polls never throttled, so
+every poll is the real status path (job lookup, 202, Retry-After, X-Progress, journal entry).
+The anchors answer the same bytes:
+  nginx     one worker (serve is one thread by design, so one core against one core: the
+            machine's limit for this answer), `return 202` with the same headers, padded with
+            an X-Pad header to the exact size of serve's response;
+  WireMock  the pinned standalone jar with a stub answering the same status, headers and size.
+Each round runs `wrk -t1 -c64` against serve, nginx and WireMock in turn (wrk on one core, the
+server on the other); the median of the rounds is kept, so noise on the shared machine shifts
+all three alike. WireMock, a JVM, gets a warm-up run first. Non-2xx answers or socket errors
+make the figure invalid (exit 1): a fast wrong answer is not a result.
+Usage: bench/status_polling.py [--seconds 4] [--rounds 3] [--connections 64] [--json F]
+"""
+import argparse
+import http.client
+import pathlib
+import socket
+import statistics
+import sys
+
+import benchlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "bench/status/poll.json"
+
+
+def kick_off(server):
+    """Starts the hour-long job; returns the status URL's path."""
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    path = server.base.split(server.origin, 1)[1] + "/$export"
+    conn.request("GET", path, headers={"Accept": "application/fhir+json",
+                                       "Prefer": "respond-async"})
+    r = conn.getresponse()
+    r.read()
+    location = r.getheader("Content-Location")
+    if r.status != 202 or not location:
+        sys.exit(f"kick-off answered {r.status} without a Content-Location: not a valid bench")
+    return location.split(server.origin, 1)[1]
+
+
+def raw_response(port, path):
+    """The exact bytes of one keep-alive GET's response (status line, headers, body)."""
+    with socket.create_connection((benchlib.HOST, port), timeout=30) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {benchlib.HOST}:{port}\r\n\r\n".encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, len(data), body
+
+
+def nginx_server_text(path, headers, pad):
+    adds = "".join(f"    add_header {k} \"{v}\" always;\n" for k, v in headers.items())
+    # No Server version or Content-Type: serve sends neither on this answer.
+    return (f"server_tokens off;\n  location = {path} {{\n    default_type \"\";\n{adds}"
+            f"    add_header X-Pad \"{'p' * pad}\" always;\n    return 202;\n  }}\n")
+
+
+# Headers that are the server's own (framing, identity, date) rather than the status answer.
+OWN = {"content-length", "connection", "date", "server", "keep-alive"}
+
+
+def answer_headers(headers):
+    return {k: v for k, v in headers.items() if k.lower() not in OWN}
+
+
+def matched_nginx(path, headers, size):
+    """An nginx answering 202 with `headers`, padded to `size` bytes when its own answer is
+    shorter (started once to measure it). nginx always adds Server and Date, so its answer can
+    be a few bytes longer than serve's; then it runs unpadded and the sizes are printed."""
+    with benchlib.Nginx(nginx_server_text(path, headers, 1), workers=1) as n:
+        _, _, base_size, _ = raw_response(n.port, path)
+    pad = max(1, size - base_size + 1)
+    return benchlib.Nginx(nginx_server_text(path, headers, pad), workers=1)
+
+
+def wiremock_stub(path, headers, size, wm):
+    def stub(pad):
+        return {"request": {"method": "GET", "url": path},
+                "response": {"status": 202, "headers": headers | {"X-Pad": "p" * pad}}}
+    wm.stub(stub(1))
+    _, _, base_size, _ = raw_response(wm.port, path)
+    pad = size - base_size + 1
+    if pad >= 1:
+        wm.stub(stub(pad))
+    return raw_response(wm.port, path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bulkharness", default=str(ROOT / "build/app/bulkharness"))
+    ap.add_argument("--seconds", type=float, default=4)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    exe = benchlib.require_exe(a.bulkharness)
+    benchlib.install_tools()
+    jar = benchlib.wiremock_jar()
+    with benchlib.Serve(exe, "--scenario", str(SCENARIO)) as serve:
+        path = kick_off(serve)
+        status, headers, size, body = raw_response(serve.port, path)
+        if status != 202 or body:
+            sys.exit(f"serve's status answer is {status} with {len(body)} body bytes; "
+                     "expected an empty 202 (bench/status/poll.json)")
+        same = answer_headers(headers)
+        print(f"status answer: {size} bytes, headers {sorted(same)}")
+        with matched_nginx(path, same, size) as nginx, benchlib.WireMock(jar) as wm:
+            n_status, _, n_size, _ = raw_response(nginx.port, path)
+            w_status, _, w_size, _ = wiremock_stub(path, same, size, wm)
+            print(f"nginx answers {n_status} in {n_size} bytes; WireMock {wm.version()} answers "
+                  f"{w_status} in {w_size} bytes")
+            if (n_status, w_status) != (202, 202):
+                sys.exit("an anchor does not answer 202: not a valid comparison")
+            targets = {"serve": f"http://{benchlib.HOST}:{serve.port}{path}",
+                       "nginx": f"http://{benchlib.HOST}:{nginx.port}{path}",
+                       "wiremock": f"http://{benchlib.HOST}:{wm.port}{path}"}
+            benchlib.wrk(targets["wiremock"], max(2, a.seconds), connections=a.connections)
+            runs = {k: [] for k in targets}
+            for i in range(a.rounds):
+                for name, url in targets.items():
+                    r = benchlib.wrk(url, a.seconds, connections=a.connections)
+                    if r["socket_errors"] or r["non_2xx_3xx"]:  # every answer is the 202
+                        sys.exit(f"{name}: {r['socket_errors']} socket errors, "
+                                 f"{r['non_2xx_3xx']} non-2xx answers under wrk: not valid")
+                    runs[name].append(r)
+                    print(f"round {i + 1} {name:8}: {r['requests_s']:10,.0f} req/s  "
+                          f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+                          f"wrk CPU {r['wrk_cpu']:.0%}")
+            rss_kb = serve.peak_rss_kb()
+    report(runs, rss_kb, a)
+
+
+def report(runs, rss_kb, a):
+    med = {k: statistics.median(r["requests_s"] for r in v) for k, v in runs.items()}
+    p99 = {k: statistics.median(r["p99_ms"] for r in v) for k, v in runs.items()}
+    vs_nginx, vs_wm = med["serve"] / med["nginx"], med["serve"] / med["wiremock"]
+    print(f"median of {a.rounds} rounds, wrk -t1 -c{a.connections} -d{a.seconds:g}s: serve "
+          f"{med['serve']:,.0f}/s, nginx (1 worker) {med['nginx']:,.0f}/s, WireMock "
+          f"{med['wiremock']:,.0f}/s")
+    print(f"serve / nginx = {vs_nginx:.2f} (target >= 0.70), serve / WireMock = {vs_wm:.2f} "
+          f"(target >= 3); serve peak RSS {rss_kb / 1024:.1f} MB")
+    figures = [
+        benchlib.figure("serve status polls", med["serve"], "req/s"),
+        benchlib.figure("nginx static 202, 1 worker", med["nginx"], "req/s"),
+        benchlib.figure("WireMock stub", med["wiremock"], "req/s"),
+        benchlib.figure("serve / nginx", vs_nginx, "ratio", ">= 0.70", vs_nginx >= 0.70),
+        benchlib.figure("serve / WireMock", vs_wm, "ratio", ">= 3", vs_wm >= 3),
+        benchlib.figure("serve p99 latency", p99["serve"], "ms"),
+        benchlib.figure("serve peak RSS under load", rss_kb / 1024, "MB")]
+    if a.json:
+        benchlib.write_json(a.json, f"status polling (wrk -c{a.connections})", figures)
+
+
+if __name__ == "__main__":
+    main()
