@@ -3,26 +3,16 @@
 #include <openssl/sha.h>
 
 #include <array>
-#include <cctype>
 #include <cstdio>
 
-namespace bh::auth {
+#include "protocol/http.hpp"
 
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-}  // namespace
+namespace bh::auth {
 
 bool is_credential_header(std::string_view name) {
   for (std::string_view h :
        {"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Admin-Token"})
-    if (iequals(name, h)) return true;
+    if (protocol::iequals(name, h)) return true;
   return false;
 }
 

@@ -163,7 +163,7 @@ Exchange Probe::kickoff_patiently(const std::string& level, const protocol::Quer
   // A server that does not answer at all gets one more try, not the full patience.
   for (int attempt = 0; attempt < (e.ok() ? 8 : 1) && transient_error(e) && !out_of_time();
        ++attempt) {
-    const Duration wait = wait_after(e, attempt);
+    const Duration wait = wait_after(honoured_retry_after(e), attempt);
     if (wait >= time_left()) break;
     http_.sleep(wait);
     e = kickoff(level, params, style);
@@ -180,8 +180,8 @@ std::optional<Duration> Probe::honoured_retry_after(const Exchange& e) const {
   return client::read_retry_after(e.response.headers, now, std::chrono::hours(1)).delay;
 }
 
-Duration Probe::wait_after(const Exchange& e, int attempt) const {
-  if (auto delay = honoured_retry_after(e)) return std::max(*delay, millis(50));
+Duration Probe::wait_after(std::optional<Duration> honoured, int attempt) {
+  if (honoured) return std::max(*honoured, millis(50));
   return std::min<Duration>(seconds(1) * (1LL << std::min(attempt, 5)), seconds(30));
 }
 
@@ -209,9 +209,10 @@ PollResult Probe::poll(const std::string& status_url) {
       return r;
     }
     if (st == 202) retries = 0;
-    const Duration wait = wait_after(e, backoff_step++);
+    const auto honoured = honoured_retry_after(e);
+    const Duration wait = wait_after(honoured, backoff_step++);
     // Only a Retry-After we obeyed restarts the backoff; an ignored one must not.
-    if (st == 202 && honoured_retry_after(e)) backoff_step = 0;
+    if (st == 202 && honoured) backoff_step = 0;
     if (http_.now() + wait > give_up) {
       r.end = PollEnd::kTimedOut;
       r.message = "no final answer after " + std::to_string(r.poll_count) + " polls: " +

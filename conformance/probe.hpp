@@ -143,7 +143,8 @@ class Probe {
   const std::vector<Exchange>& status_log() const { return status_log_; }
 
  private:
-  Duration wait_after(const Exchange& e, int attempt) const;
+  // The honoured Retry-After (at least 50 ms), else exponential backoff from 1 s up to 30 s.
+  static Duration wait_after(std::optional<Duration> honoured, int attempt);
   Download download_once(const Outgoing& request, const std::string& expected_type,
                          const FactsFn& on_resource);
   Outgoing with_auth(Outgoing request) const;
