@@ -8,9 +8,11 @@ is stopped on exit (SIGTERM, then SIGKILL). Standard library only.
   WireMock   the pinned standalone jar (ci/install_bench_tools.sh) on the installed Java;
   wrk        one wrk run, parsed: requests/s, bytes/s, non-2xx/3xx, socket errors, wrk's CPU;
   run_child  a command to completion under a deadline, with its peak RSS (wait4's ru_maxrss);
+  kick_off   a system-level $export against a server, its status URL;
   write_json the figures for bench/results.py, with the machine they ran on.
 """
 import datetime
+import http.client
 import json
 import os
 import pathlib
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -147,6 +150,29 @@ class Serve:
     def __exit__(self, *exc):
         stop(self.proc)
         return False
+
+
+def path_of(url):
+    """The origin-form target (path and query) of an absolute URL."""
+    u = urllib.parse.urlsplit(url)
+    return u.path + (("?" + u.query) if u.query else "")
+
+
+def kick_off(server, timeout=30):
+    """GET [base]/$export with Prefer: respond-async; the status URL (exits unless 202 with a
+    Content-Location: every figure after it would measure something else)."""
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
+    try:
+        conn.request("GET", path_of(server.base + "/$export"),
+                     headers={"Accept": "application/fhir+json", "Prefer": "respond-async"})
+        r = conn.getresponse()
+        r.read()
+    finally:
+        conn.close()
+    location = r.getheader("Content-Location")
+    if r.status != 202 or not location:
+        sys.exit(f"kick-off answered {r.status} without a Content-Location: not a valid bench")
+    return location
 
 
 class Nginx:

@@ -27,7 +27,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 
 import benchlib
 
@@ -46,25 +45,15 @@ def get(host, port, path, headers=None, timeout=60):
     return conn, conn.getresponse()
 
 
-def path_of(url):
-    u = urllib.parse.urlsplit(url)
-    return u.path + (("?" + u.query) if u.query else "")
-
-
 def export_manifest(server, deadline_s=300):
-    """Kick-off, polls (honouring Retry-After), the completed manifest and the status path."""
-    _, r = get(server.host, server.port, path_of(server.base + "/$export"),
-               {"Accept": "application/fhir+json", "Prefer": "respond-async"})
-    r.read()
-    status = r.getheader("Content-Location")
-    if r.status != 202 or not status:
-        sys.exit(f"kick-off answered {r.status}: not a valid bench")
+    """Kick-off and polls (honouring Retry-After, at most 1 s apart): the completed manifest."""
+    status = benchlib.path_of(benchlib.kick_off(server))
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
-        _, r = get(server.host, server.port, path_of(status))
+        _, r = get(server.host, server.port, status)
         body = r.read()
         if r.status == 200:
-            return json.loads(body), path_of(status)
+            return json.loads(body)
         if r.status != 202:
             sys.exit(f"status poll answered {r.status}: not a valid bench")
         time.sleep(min(float(r.getheader("Retry-After") or 1), 1))
@@ -92,20 +81,24 @@ def fetch_all(host, port, paths, buf):
     return nbytes, time.perf_counter() - start
 
 
-def members_for(exe, resources):
-    """Members giving about `resources` resources, from a 1,000-member probe's manifest."""
+def resources_per_member(exe):
+    """From a 1,000-member probe's manifest (the generator's mix, not an assumed one)."""
     with benchlib.Serve(exe, *serve_args(1000)) as s:
-        manifest, _ = export_manifest(s)
-    per_member = sum(o["count"] for o in manifest["output"]) / 1000
+        manifest = export_manifest(s)
+    return sum(o["count"] for o in manifest["output"]) / 1000
+
+
+def members_for(resources, per_member):
     return max(10, round(resources / per_member))
 
 
-def rss_at(exe, resources):
+def rss_at(exe, members):
     """(resources, bytes, serve's VmHWM KiB after one full download) on a fresh server."""
     buf = bytearray(CHUNK)
-    with benchlib.Serve(exe, *serve_args(members_for(exe, resources))) as s:
-        manifest, _ = export_manifest(s)
-        nbytes, _ = fetch_all(s.host, s.port, [path_of(o["url"]) for o in manifest["output"]], buf)
+    with benchlib.Serve(exe, *serve_args(members)) as s:
+        manifest = export_manifest(s)
+        paths = [benchlib.path_of(o["url"]) for o in manifest["output"]]
+        nbytes, _ = fetch_all(s.host, s.port, paths, buf)
         return sum(o["count"] for o in manifest["output"]), nbytes, s.peak_rss_kb()
 
 
@@ -139,9 +132,10 @@ def main():
     benchlib.install_tools()
     figures = []
     sizes = sorted({max(1000, a.resources // 100), max(1000, a.resources // 10), a.resources})
+    per_member = resources_per_member(exe)
     rss = {}
     for size in sizes:
-        n, nbytes, kb = rss_at(exe, size)
+        n, nbytes, kb = rss_at(exe, members_for(size, per_member))
         rss[size] = kb
         print(f"serve peak RSS at {n:,} resources ({nbytes / 1e6:,.0f} MB): {kb / 1024:.1f} MB")
         figures.append(benchlib.figure(f"serve peak RSS, {n:,} resources", kb / 1024, "MB",
@@ -149,18 +143,18 @@ def main():
     growth = rss[sizes[-1]] / rss[sizes[0]]
     figures.append(benchlib.figure(f"serve RSS growth, {sizes[-1] // sizes[0]}x the resources",
                                    growth, "ratio", "<= 1.25 (flat)", growth <= 1.25))
-    figures += throughput(exe, a)
+    figures += throughput(exe, members_for(a.resources, per_member), a.rounds)
     if a.json:
         benchlib.write_json(a.json, f"download ({a.resources:,} resources)", figures, exe)
 
 
-def throughput(exe, a):
+def throughput(exe, members, rounds):
     buf = bytearray(CHUNK)
-    with benchlib.Serve(exe, *serve_args(members_for(exe, a.resources))) as s, \
+    with benchlib.Serve(exe, *serve_args(members)) as s, \
             tempfile.TemporaryDirectory(prefix="bh-bench-files-") as files:
-        manifest, _ = export_manifest(s)
+        manifest = export_manifest(s)
         resources = sum(o["count"] for o in manifest["output"])
-        paths = [path_of(o["url"]) for o in manifest["output"]]
+        paths = [benchlib.path_of(o["url"]) for o in manifest["output"]]
         os.chmod(files, 0o755)  # nginx's workers run as an unprivileged user
         local = []
         for i, p in enumerate(paths):  # the same bytes, for nginx
@@ -171,7 +165,7 @@ def throughput(exe, a):
         with benchlib.Nginx(f"root {files};\n    sendfile on;\n    tcp_nopush on;",
                             workers=1) as nginx:
             rates = {"serve": [], "nginx": []}
-            for i in range(a.rounds):
+            for i in range(rounds):
                 nbytes, t = fetch_all(s.host, s.port, paths, buf)
                 n_bytes, n_t = fetch_all(benchlib.HOST, nginx.port, local, buf)
                 if n_bytes != nbytes:

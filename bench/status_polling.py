@@ -15,7 +15,6 @@ make the figure invalid (exit 1): a fast wrong answer is not a result.
 Usage: bench/status_polling.py [--seconds 4] [--rounds 3] [--connections 64] [--json F]
 """
 import argparse
-import http.client
 import pathlib
 import socket
 import statistics
@@ -25,20 +24,6 @@ import benchlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "bench/status/poll.json"
-
-
-def kick_off(server):
-    """Starts the hour-long job; returns the status URL's path."""
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
-    path = server.base.split(server.origin, 1)[1] + "/$export"
-    conn.request("GET", path, headers={"Accept": "application/fhir+json",
-                                       "Prefer": "respond-async"})
-    r = conn.getresponse()
-    r.read()
-    location = r.getheader("Content-Location")
-    if r.status != 202 or not location:
-        sys.exit(f"kick-off answered {r.status} without a Content-Location: not a valid bench")
-    return location.split(server.origin, 1)[1]
 
 
 def raw_response(port, path):
@@ -72,14 +57,19 @@ def answer_headers(headers):
     return {k: v for k, v in headers.items() if k.lower() not in OWN}
 
 
+def pad_to(size, measured_with_one):
+    """X-Pad length making an answer measured with a 1-byte pad `size` bytes long (at least 1:
+    an answer already longer stays as it is)."""
+    return max(1, size - measured_with_one + 1)
+
+
 def matched_nginx(path, headers, size):
     """An nginx answering 202 with `headers`, padded to `size` bytes when its own answer is
     shorter (started once to measure it). nginx always adds Server and Date, so its answer can
     be a few bytes longer than serve's; then it runs unpadded and the sizes are printed."""
     with benchlib.Nginx(nginx_server_text(path, headers, 1), workers=1) as n:
         _, _, base_size, _ = raw_response(n.port, path)
-    pad = max(1, size - base_size + 1)
-    return benchlib.Nginx(nginx_server_text(path, headers, pad), workers=1)
+    return benchlib.Nginx(nginx_server_text(path, headers, pad_to(size, base_size)), workers=1)
 
 
 def wiremock_stub(path, headers, size, wm):
@@ -88,9 +78,7 @@ def wiremock_stub(path, headers, size, wm):
                 "response": {"status": 202, "headers": headers | {"X-Pad": "p" * pad}}}
     wm.stub(stub(1))
     _, _, base_size, _ = raw_response(wm.port, path)
-    pad = size - base_size + 1
-    if pad >= 1:
-        wm.stub(stub(pad))
+    wm.stub(stub(pad_to(size, base_size)))
     return raw_response(wm.port, path)
 
 
@@ -106,7 +94,7 @@ def main():
     benchlib.install_tools()
     jar = benchlib.wiremock_jar()
     with benchlib.Serve(exe, "--scenario", str(SCENARIO)) as serve:
-        path = kick_off(serve)
+        path = benchlib.path_of(benchlib.kick_off(serve))
         status, headers, size, body = raw_response(serve.port, path)
         if status != 202 or body:
             sys.exit(f"serve's status answer is {status} with {len(body)} body bytes; "
