@@ -1,9 +1,9 @@
 #include "mockserver/wire_script.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "core/assert.hpp"
+#include "mockserver/response_head.hpp"
 
 namespace bh::mockserver {
 
@@ -14,29 +14,23 @@ using Kind = WireStep::Kind;
 
 std::string head_bytes(const protocol::Response& r, bool chunked, std::size_t body_size,
                        std::int64_t length_delta) {
-  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " +
-                    std::string(protocol::reason_phrase(r.status)) + "\r\n";
-  for (const auto& h : r.headers) {
-    if (protocol::iequals(h.name, "Content-Length") ||
-        protocol::iequals(h.name, "Transfer-Encoding") || protocol::iequals(h.name, "Connection"))
-      continue;
-    out += h.name + ": " + h.value + "\r\n";
-  }
-  out += "Server: bulkharness\r\nConnection: close\r\n";
+  HeadFraming framing;
+  framing.close = true;
   if (chunked) {
-    out += "Transfer-Encoding: chunked\r\n";
+    framing.kind = HeadFraming::Kind::kChunked;
   } else {
-    const auto stated =
-        std::max<std::int64_t>(0, static_cast<std::int64_t>(body_size) + length_delta);
-    out += "Content-Length: " + std::to_string(stated) + "\r\n";
+    framing.content_length = static_cast<std::uint64_t>(
+        std::max<std::int64_t>(0, static_cast<std::int64_t>(body_size) + length_delta));
   }
-  return out + "\r\n";
+  std::string out;
+  append_response_head(out, r, framing);
+  return out;
 }
 
 std::string chunk_header(std::size_t n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%zx\r\n", n);
-  return buf;
+  std::string out;
+  append_chunk_size(out, n);
+  return out;
 }
 
 class Builder {

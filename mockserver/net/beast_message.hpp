@@ -1,10 +1,9 @@
-// mockserver/net/beast_message: between Beast's messages and the protocol core's, both ways.
+// mockserver/net/beast_message: from Beast's parsed requests to the protocol core's.
 //
 // Contract: to_protocol_request moves a parsed Beast request into a protocol::Request (method
 // as received, origin-form target, every header in order, the body, the peer as client_id).
-// fill_beast_head sets a Beast response's status line and copies every protocol header onto it,
-// plus our Server header. The session and fuzz_http_server both go through these, so what the
-// fuzzer checks is exactly what goes on the wire.
+// The session and fuzz_http_server both go through it, so what the fuzzer checks is what the
+// server sees. (Responses go out through mockserver/response_head, not Beast's serializer.)
 #pragma once
 
 #include <string>
@@ -27,15 +26,6 @@ protocol::Request to_protocol_request(boost::beast::http::request<Body>&& req,
   request.body = std::move(req.body());
   request.client_id = std::move(client_id);
   return request;
-}
-
-template <class Message>
-void fill_beast_head(const protocol::Response& from, Message& to) {
-  to.result(static_cast<unsigned>(from.status));
-  to.version(11);
-  for (const auto& h : from.headers)
-    to.insert(h.name, h.value);
-  to.set(boost::beast::http::field::server, "bulkharness");
 }
 
 }  // namespace bh::mockserver

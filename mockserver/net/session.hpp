@@ -70,10 +70,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string peer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   bool keep_alive_ = false;
-  // The response in flight (one at a time: HTTP/1.1 without pipelining of responses).
-  std::shared_ptr<boost::beast::http::response<boost::beast::http::string_body>> simple_;
-  std::shared_ptr<boost::beast::http::response<boost::beast::http::empty_body>> head_;
-  std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> head_sr_;
+  bool head_only_ = false;  // a HEAD request: the answer's head without its body
+  // The response in flight (one at a time: HTTP/1.1 without pipelining of responses): out_
+  // holds the bytes ahead of the body (head, chunk size line), chunk_ a large body or a chunk.
+  std::string out_;
   std::shared_ptr<protocol::BodyStream> body_;
   std::string chunk_;
   boost::asio::steady_timer timer_;

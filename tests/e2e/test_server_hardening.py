@@ -3,14 +3,16 @@
 One test per case: thousands of idle connections held while a well-behaved client is served;
 the connection limit answered with 503 + OperationOutcome; slowloris cut off by the request
 deadline without slowing others; oversized headers and bodies (431 / 413) and malformed HTTP
-(400), each as an OperationOutcome; pipelined requests answered in order; clients vanishing
+(400), each as an OperationOutcome; pipelined requests answered in order; HEAD; clients vanishing
 mid-download; the admin token; file URLs that try to climb out of the export. Each test also
 checks the server is still serving afterwards, and where memory matters, that it stayed bounded.
 """
 import json
 import resource
 import socket
+import ssl
 import struct
+import tempfile
 import threading
 import time
 import urllib.request
@@ -208,6 +210,42 @@ class ServerHardening(unittest.TestCase):
                 status, _, _, rest = read_response(_Prefixed(s, rest))
                 statuses.append(status)
             self.assertEqual(statuses, [200, 404, 200])
+
+    def test_head_gets_a_head_without_a_body_and_the_connection_goes_on(self):
+        with harness.Server("--members", "10") as server, connect(server.origin) as s:
+            # metadata answers HEAD 405 (Allow: GET) with an OperationOutcome: its Content-Length
+            # is stated, but no content may follow a HEAD's head (RFC 9110 9.3.2).
+            s.sendall(GET_METADATA.replace(b"GET", b"HEAD", 1) + GET_METADATA)
+            data = b""
+            while data.count(b"\r\n\r\n") < 2:
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, f"closed after {data[:300]!r}")
+                data += chunk
+            head, rest = data.split(b"\r\n\r\n", 1)
+            self.assertTrue(head.startswith(b"HTTP/1.1 405 "), head)
+            self.assertRegex(head.lower(), rb"\r\ncontent-length: [1-9]")
+            self.assertTrue(rest.startswith(b"HTTP/1.1 200 "), rest[:200])
+            status, _, body, _ = read_response(_Prefixed(s, rest))
+            self.assertEqual(status, 200)
+            self.assertEqual(json.loads(body)["resourceType"], "CapabilityStatement")
+
+    def test_answers_over_16_kib_arrive_whole_over_tls_and_plain(self):
+        # 16 KiB is where Beast's flat_stream (under TLS) stops coalescing a write's buffers.
+        for tls in (False, True):
+            with self.subTest(tls=tls), tempfile.TemporaryDirectory() as d:
+                cert = f"{d}/cert.pem"
+                args = ("--tls", "--tls-cert-out", cert) if tls else ()
+                with harness.Server("--members", "10", *args,
+                                    ca_file=cert if tls else None) as server:
+                    context = ssl.create_default_context(cafile=cert) if tls else None
+                    for _ in range(60):  # each leaves a few hundred bytes of journal
+                        with urllib.request.urlopen(server.base + "/metadata", timeout=10,
+                                                    context=context) as r:
+                            self.assertEqual(r.status, 200)
+                    status, journal = server.admin("journal")  # raises if cut short
+                    self.assertEqual(status, 200)
+                    self.assertEqual(len(journal["entries"]), 60)
+                    self.assertGreater(len(json.dumps(journal)), 16 * 1024)
 
     def test_clients_vanishing_mid_download_do_not_hurt_the_server(self):
         with harness.Server("--members", "3000", "--members-per-file", "3000",
