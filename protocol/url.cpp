@@ -124,6 +124,9 @@ Result<Url> resolve_url(const Url& base, std::string_view ref) {
 }
 
 Result<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+  // Most targets have nothing to decode (every request's path goes through here, several
+  // times): copy them whole.
+  if (s.find_first_of(plus_is_space ? "%+" : "%") == std::string_view::npos) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
