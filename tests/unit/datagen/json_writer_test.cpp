@@ -38,6 +38,24 @@ TEST(JsonString, ReplacesInvalidUtf8) {
   EXPECT_EQ(as_json("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");
 }
 
+// The plain-run scan reads eight bytes at a time: every byte value, at every offset of a word
+// and past it, must be seen (ASCII ones round-trip exactly; the rest give valid JSON).
+TEST(JsonString, EveryByteAtEveryOffsetIsSeenByTheWordScan) {
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string text(19, 'x');
+      text[at] = static_cast<char>(c);
+      const auto parsed = nlohmann::json::parse(as_json(text));
+      if (c < 0x80)
+        ASSERT_EQ(parsed.get<std::string>(), text) << "byte " << c << " at " << at;
+      else
+        ASSERT_EQ(parsed.get<std::string>(),
+                  std::string(at, 'x') + "\xef\xbf\xbd" + std::string(18 - at, 'x'))
+            << "byte " << c << " at " << at;
+    }
+  }
+}
+
 RC_GTEST_PROP(JsonString, AnyBytesGiveParseableJson, (const std::string& bytes)) {
   const auto parsed = nlohmann::json::parse(as_json(bytes));  // throws on invalid JSON/UTF-8
   RC_ASSERT(parsed.is_string());
