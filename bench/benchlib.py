@@ -119,12 +119,33 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def on_cpu(cmd, cpu):
+    """`cmd` run under `taskset -c CPU` (every thread it starts inherits the pin), or as it is
+    when cpu is None or the machine has a single CPU."""
+    if cpu is None or (os.cpu_count() or 1) < 2:
+        return list(cmd)
+    return [require("taskset"), "-c", str(cpu), *cmd]
+
+
+def wait_quiet(pid, busy=0.05, window=0.25, deadline_s=20):
+    """Waits until a process uses under `busy` of a core over `window` seconds (a JVM compiles
+    and collects for a while after a load run; measuring the next server then would charge it
+    for the JVM's work). Returns the seconds waited; gives up quietly at the deadline."""
+    start = time.monotonic()
+    while time.monotonic() - start < deadline_s:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if cpu_seconds(pid) - before < busy * window:
+            break
+    return time.monotonic() - start
+
+
 class Serve:
     """`bulkharness serve --host 127.0.0.1 --port 0 ARGS...` as a context manager: .base (the FHIR
     base URL from its first line), .origin, .host, .port, .proc; stdout and stderr drained."""
 
-    def __init__(self, exe, *args, start_timeout=30):
-        self.args = [str(exe), "serve", "--host", HOST, "--port", "0", *args]
+    def __init__(self, exe, *args, start_timeout=30, cpu=None):
+        self.args = on_cpu([str(exe), "serve", "--host", HOST, "--port", "0", *args], cpu)
         self.start_timeout = start_timeout
         self.proc = None
 
@@ -180,9 +201,9 @@ class Nginx:
     `http_text` at http level; `{dir}` in either is the temp dir (prefix, pid, logs, temp
     paths). .port, .origin, .dir; the whole dir is removed on exit."""
 
-    def __init__(self, server_text, workers="auto", http_text="", start_timeout=15):
+    def __init__(self, server_text, workers="auto", http_text="", start_timeout=15, cpu=None):
         self.server_text, self.http_text = server_text, http_text
-        self.workers, self.start_timeout = workers, start_timeout
+        self.workers, self.start_timeout, self.cpu = workers, start_timeout, cpu
         self.proc = None
 
     def config(self):
@@ -204,9 +225,10 @@ class Nginx:
         conf = pathlib.Path(self.dir, "nginx.conf")
         conf.write_text(self.config())
         try:
-            self.proc = subprocess.Popen([require("nginx"), "-p", self.dir, "-c", str(conf), "-e",
-                                          f"{self.dir}/error.log"], stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE)
+            self.proc = subprocess.Popen(
+                on_cpu([require("nginx"), "-p", self.dir, "-c", str(conf), "-e",
+                        f"{self.dir}/error.log"], self.cpu),
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             wait_listening(self.port, self.proc, self.start_timeout, "nginx")
         except BaseException as e:
             self.__exit__()
@@ -250,15 +272,15 @@ class WireMock:
     """WireMock standalone on a dynamic loopback port: .port, .origin; .stub(mapping) replaces
     every stub with that one JSON mapping and returns its id."""
 
-    def __init__(self, jar, *extra, start_timeout=60):
-        self.jar, self.extra, self.start_timeout = jar, extra, start_timeout
+    def __init__(self, jar, *extra, start_timeout=60, cpu=None):
+        self.jar, self.extra, self.start_timeout, self.cpu = jar, extra, start_timeout, cpu
         self.proc = None
 
     def __enter__(self):
         self.dir = tempfile.mkdtemp(prefix="bh-bench-wiremock-")
         self.proc = subprocess.Popen(
-            [require("java"), "-jar", self.jar, "--port", "0", "--bind-address", HOST,
-             "--root-dir", self.dir, *WIREMOCK_FLAGS, *self.extra],
+            on_cpu([require("java"), "-jar", self.jar, "--port", "0", "--bind-address", HOST,
+                    "--root-dir", self.dir, *WIREMOCK_FLAGS, *self.extra], self.cpu),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             self.port = self.read_port()
@@ -306,11 +328,13 @@ class WireMock:
 UNITS = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40}
 
 
-def wrk(url, seconds, threads=1, connections=64):
-    """One `wrk -tT -cC -dSs --latency URL`: dict of requests_s, bytes_s, requests, non_2xx_3xx,
-    socket_errors, p50_ms, p99_ms, wrk_cpu (wrk's own CPU seconds / wall seconds)."""
+def wrk(url, seconds, threads=1, connections=64, cpu=None):
+    """One `wrk -tT -cC -dSs --latency URL` (on `cpu` if given): dict of requests_s, bytes_s,
+    requests, non_2xx_3xx, socket_errors, p50_ms, p99_ms, wrk_cpu (wrk's own CPU seconds / wall
+    seconds)."""
     seconds = max(1, round(seconds))
-    args = [require("wrk"), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    args = on_cpu([require("wrk"), f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+                   "--latency", url], cpu)
     code, out, err, _, usage, wall = run_child(args, seconds + 30)
     if code != 0 or "Requests/sec:" not in out:
         raise RuntimeError(f"wrk failed ({code}): {out[-500:]} {err[-500:]}")

@@ -6,7 +6,8 @@ serving the same bytes from files; serve's peak RSS as the export grows; the ref
             buffer, bytes discarded), identity encoding, one file after another;
   nginx     the same files, saved to a temp dir on a first untimed pass, served by nginx (one
             worker, sendfile) and fetched by the same reader; serve and nginx alternate round
-            by round and the median is kept (the machine is shared);
+            by round and the median is kept (the machine is shared); each server pinned to
+            one core, the reader to the other;
   RSS       a fresh serve per size (10k, 100k and 1M resources), its VmHWM after the export:
             data is generated while it streams, so memory must not grow with the export;
   client    `bulkharness export` of the 1M export to disk (kick-off, polls, streaming download
@@ -32,6 +33,7 @@ import benchlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHUNK = 1 << 20
+SERVER_CPU, READER_CPU = 1, 0
 
 
 def serve_args(members):
@@ -150,7 +152,10 @@ def main():
 
 def throughput(exe, members, rounds):
     buf = bytearray(CHUNK)
-    with benchlib.Serve(exe, *serve_args(members)) as s, \
+    # One core against one core, as in status_polling.py: servers on CPU 1, this reader on 0.
+    if (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {READER_CPU})
+    with benchlib.Serve(exe, *serve_args(members), cpu=SERVER_CPU) as s, \
             tempfile.TemporaryDirectory(prefix="bh-bench-files-") as files:
         manifest = export_manifest(s)
         resources = sum(o["count"] for o in manifest["output"])
@@ -163,7 +168,7 @@ def throughput(exe, members, rounds):
                 fetch(s.host, s.port, p, buf, save=f)
             local.append("/" + name)
         with benchlib.Nginx(f"root {files};\n    sendfile on;\n    tcp_nopush on;",
-                            workers=1) as nginx:
+                            workers=1, cpu=SERVER_CPU) as nginx:
             rates = {"serve": [], "nginx": []}
             for i in range(rounds):
                 nbytes, t = fetch_all(s.host, s.port, paths, buf)

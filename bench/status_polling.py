@@ -8,10 +8,13 @@ The anchors answer the same bytes:
             machine's limit for this answer), `return 202` with the same headers, padded with
             an X-Pad header to the exact size of serve's response;
   WireMock  the pinned standalone jar with a stub answering the same status, headers and size.
-Each round runs `wrk -t1 -c64` against serve, nginx and WireMock in turn (wrk on one core, the
-server on the other); the median of the rounds is kept, so noise on the shared machine shifts
-all three alike. WireMock, a JVM, gets a warm-up run first. Non-2xx answers or socket errors
-make the figure invalid (exit 1): a fast wrong answer is not a result.
+Each round runs `wrk -t1 -c64` against serve, nginx and WireMock in turn, wrk pinned to one
+core and every server to the other (taskset: a JVM's many threads get the same one core that
+serve's one thread and nginx's one worker get); the median of the rounds is kept, so noise on the shared machine shifts
+all three alike. WireMock, a JVM, is warmed up first until two runs in a row agree within 10%;
+after each of its runs the next measurement waits until the JVM is quiet (it compiles and
+collects for seconds after a load, on the core the next server would use). Non-2xx answers or
+socket errors make the figure invalid (exit 1): a fast wrong answer is not a result.
 Usage: bench/status_polling.py [--seconds 4] [--rounds 3] [--connections 64] [--json F]
 """
 import argparse
@@ -24,6 +27,9 @@ import benchlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "bench/status/poll.json"
+# One core against one core: every server (serve, nginx's master and worker, every JVM thread)
+# on CPU 1, wrk on CPU 0.
+SERVER_CPU, WRK_CPU = 1, 0
 
 
 def raw_response(port, path):
@@ -67,9 +73,10 @@ def matched_nginx(path, headers, size):
     """An nginx answering 202 with `headers`, padded to `size` bytes when its own answer is
     shorter (started once to measure it). nginx always adds Server and Date, so its answer can
     be a few bytes longer than serve's; then it runs unpadded and the sizes are printed."""
-    with benchlib.Nginx(nginx_server_text(path, headers, 1), workers=1) as n:
+    with benchlib.Nginx(nginx_server_text(path, headers, 1), workers=1, cpu=SERVER_CPU) as n:
         _, _, base_size, _ = raw_response(n.port, path)
-    return benchlib.Nginx(nginx_server_text(path, headers, pad_to(size, base_size)), workers=1)
+    return benchlib.Nginx(nginx_server_text(path, headers, pad_to(size, base_size)), workers=1,
+                         cpu=SERVER_CPU)
 
 
 def wiremock_stub(path, headers, size, wm):
@@ -80,6 +87,19 @@ def wiremock_stub(path, headers, size, wm):
     _, _, base_size, _ = raw_response(wm.port, path)
     wm.stub(stub(pad_to(size, base_size)))
     return raw_response(wm.port, path)
+
+
+def warm_up(url, pid, a, most=8):
+    """Runs wrk against the JVM until two runs in a row agree within 10% (its JIT has settled),
+    at most `most` runs; returns the rates seen. A cold WireMock is several times slower."""
+    rates = []
+    while len(rates) < most:
+        rates.append(benchlib.wrk(url, a.seconds, connections=a.connections,
+                                  cpu=WRK_CPU)["requests_s"])
+        benchlib.wait_quiet(pid)
+        if len(rates) >= 2 and abs(rates[-1] - rates[-2]) <= 0.1 * rates[-2]:
+            break
+    return rates
 
 
 def main():
@@ -93,7 +113,7 @@ def main():
     exe = benchlib.require_exe(a.bulkharness)
     benchlib.install_tools()
     jar = benchlib.wiremock_jar()
-    with benchlib.Serve(exe, "--scenario", str(SCENARIO)) as serve:
+    with benchlib.Serve(exe, "--scenario", str(SCENARIO), cpu=SERVER_CPU) as serve:
         path = benchlib.path_of(benchlib.kick_off(serve))
         status, headers, size, body = raw_response(serve.port, path)
         if status != 202 or body:
@@ -101,7 +121,7 @@ def main():
                      "expected an empty 202 (bench/status/poll.json)")
         same = answer_headers(headers)
         print(f"status answer: {size} bytes, headers {sorted(same)}")
-        with matched_nginx(path, same, size) as nginx, benchlib.WireMock(jar) as wm:
+        with matched_nginx(path, same, size) as nginx, benchlib.WireMock(jar, cpu=SERVER_CPU) as wm:
             n_status, _, n_size, _ = raw_response(nginx.port, path)
             w_status, _, w_size, _ = wiremock_stub(path, same, size, wm)
             print(f"nginx answers {n_status} in {n_size} bytes; WireMock {wm.version()} answers "
@@ -111,15 +131,18 @@ def main():
             targets = {"serve": f"http://{benchlib.HOST}:{serve.port}{path}",
                        "nginx": f"http://{benchlib.HOST}:{nginx.port}{path}",
                        "wiremock": f"http://{benchlib.HOST}:{wm.port}{path}"}
-            benchlib.wrk(targets["wiremock"], max(2, a.seconds), connections=a.connections)
+            warm = warm_up(targets["wiremock"], wm.proc.pid, a)
+            print(f"WireMock warm-up: {' -> '.join(f'{x:,.0f}' for x in warm)} req/s")
             runs = {k: [] for k in targets}
             for i in range(a.rounds):
                 for name, url in targets.items():
-                    r = benchlib.wrk(url, a.seconds, connections=a.connections)
+                    r = benchlib.wrk(url, a.seconds, connections=a.connections, cpu=WRK_CPU)
                     if r["socket_errors"] or r["non_2xx_3xx"]:  # every answer is the 202
                         sys.exit(f"{name}: {r['socket_errors']} socket errors, "
                                  f"{r['non_2xx_3xx']} non-2xx answers under wrk: not valid")
                     runs[name].append(r)
+                    if name == "wiremock":
+                        benchlib.wait_quiet(wm.proc.pid)
                     print(f"round {i + 1} {name:8}: {r['requests_s']:10,.0f} req/s  "
                           f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
                           f"wrk CPU {r['wrk_cpu']:.0%}")
