@@ -211,9 +211,13 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
     }
     const auto& flags = value_flags();
     auto handler = flags.find(flag);
-    if (handler == flags.end())
+    if (handler == flags.end()) {
+      std::string known;  // the same form as the other commands' "expected one of"
+      for (const auto& [name, _] : flags)
+        known += " " + name;
       return make_error(flag, flag.starts_with("-") ? "unknown option" : "unexpected argument",
-                        "one of the options in `bulkharness export --help`");
+                        "one of:" + known + " --insecure --no-release --post");
+    }
     if (!inline_value && i + 1 >= args.size())
       return make_error(flag, "missing value", "a value after " + flag);
     const std::string value = inline_value ? *inline_value : args[++i];
@@ -230,20 +234,6 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
   if (c.insecure && !c.ca_file.empty())
     return make_error("--insecure", "contradicts --ca-file", "one of them");
   return c;
-}
-
-std::string export_usage() {
-  return "usage: bulkharness export --base-url URL --out DIR [--level system|patient|group:ID]\n"
-         "         [--type T[,T...]] [--since INSTANT] [--param NAME=VALUE] [--post]\n"
-         "         [--timeout SECONDS] [--io-timeout SECONDS] [--max-backoff SECONDS]\n"
-         "         [--parallel N] [--seed N]\n"
-         "         [--ig-version V]\n"
-         "         [--bearer-token TOKEN] [--no-release]\n"
-         "         [--client-id ID --private-key PEM|JWK [--token-url URL] [--scope S]]\n"
-         "         [--ca-file FILE | --insecure]\n"
-         "exit codes: 0 success, 2 usage, 3 rejected, 4 failed, 5 manifest invalid,\n"
-         "            6 download failed, 7 validation failed, 8 gone, 9 cancelled,\n"
-         "            10 timed out, 11 transport error\n";
 }
 
 ClientOptions to_client_options(const ExportCommand& c, Instant now) {

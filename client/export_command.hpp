@@ -1,8 +1,9 @@
 // client/export_command: the `bulkharness export` command line, parsed into values.
 //
 // Contract: parse_export_args takes the words after `export` and returns an ExportCommand or an
-// Error naming the flag, what was wrong and what was expected (the caller prints it with
-// export_usage() and exits 2). Flags take their value as the next word or after '=':
+// Error naming the flag, what was wrong and what was expected (the caller prints it and exits
+// 2; `bulkharness export --help` is app/help). Flags take their value as the next word or after
+// '=':
 //   --base-url URL            FHIR base (required; http or https)
 //   --out DIR                 where files go (required)
 //   --level system|patient|group:ID   (default system)
@@ -69,7 +70,6 @@ struct ExportCommand {
 };
 
 Result<ExportCommand> parse_export_args(const std::vector<std::string>& args);
-std::string export_usage();
 ClientOptions to_client_options(const ExportCommand& command, Instant now);
 
 }  // namespace bh::client
