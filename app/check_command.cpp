@@ -12,6 +12,7 @@
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
+#include "app/help.hpp"
 #include "auth/key_file.hpp"
 #include "conformance/net/blocking_http.hpp"
 #include "conformance/report.hpp"
@@ -26,7 +27,7 @@ namespace {
 struct CheckSettings {
   conformance::CheckOptions options;
   std::optional<std::string> json_path, junit_path;
-  bool list = false, verbose = false;
+  bool list = false, markdown = false, verbose = false;
   client::net::TlsClientOptions tls;
 };
 
@@ -85,11 +86,14 @@ Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
                    "--only", "--timeout", "--request-timeout", "--job-timeout", "--bearer-token",
                    "--concurrent", "--late-poll", "--explore", "--seed", "--client-id",
                    "--private-key", "--token-url", "--scope", "--ca-file"},
-                  {"--operational", "--list", "--verbose", "--insecure"});
+                  {"--operational", "--list", "--markdown", "--verbose", "--insecure"});
   if (!args) return args.error();
   CheckSettings s;
   auto& o = s.options;
   s.list = args->has("--list");
+  s.markdown = args->has("--markdown");
+  if (s.markdown && !s.list)
+    return make_error("--markdown", "only with --list", "--list --markdown");
   s.verbose = args->has("--verbose");
   if (auto v = args->get("--ig-version")) {
     auto version = protocol::parse_ig_version(*v);
@@ -133,15 +137,27 @@ Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
   return s;
 }
 
-void list_checks(const std::vector<conformance::CheckDef>& catalogue, std::ostream& out) {
+// Where a check runs: its area, per level or once, --operational, the IG versions.
+std::string runs_text(const conformance::CheckDef& d) {
+  std::string versions = d.versions.empty() ? "all" : "";
+  for (const auto v : d.versions)
+    versions += (versions.empty() ? "" : ",") + std::string(protocol::to_string(v));
+  return d.area + (d.per_level ? ", per level" : "") + (d.operational ? ", --operational" : "") +
+         ", IG " + versions;
+}
+
+// `--list`, or with --markdown the table of docs/check.md (checked against it by a test).
+void list_checks(const std::vector<conformance::CheckDef>& catalogue, bool markdown,
+                 std::ostream& out) {
+  if (markdown) out << "| check | level | requirements | runs | title |\n|---|---|---|---|---|\n";
   for (const auto& d : catalogue) {
-    std::string versions = d.versions.empty() ? "all" : "";
-    for (const auto v : d.versions)
-      versions += (versions.empty() ? "" : ",") + std::string(protocol::to_string(v));
-    out << d.id << "  " << conformance::to_string(d.level) << "  [" << join(d.requirements, ",")
-        << "]  " << d.area << (d.per_level ? ", per level" : "")
-        << (d.operational ? ", --operational" : "") << ", IG " << versions << "\n    " << d.title
-        << "\n";
+    const std::string level(conformance::to_string(d.level));
+    if (markdown)
+      out << "| `" << d.id << "` | " << level << " | " << join(d.requirements, ", ") << " | "
+          << markdown_cell(runs_text(d)) << " | " << markdown_cell(d.title) << " |\n";
+    else
+      out << d.id << "  " << level << "  [" << join(d.requirements, ",") << "]  " << runs_text(d)
+          << "\n    " << d.title << "\n";
   }
 }
 
@@ -163,7 +179,7 @@ int check_command(const std::vector<std::string>& argv, std::ostream& out, std::
   }
   const auto catalogue = conformance::all_checks();
   if (settings->list) {
-    list_checks(catalogue, out);
+    list_checks(catalogue, settings->markdown, out);
     return 0;
   }
   const auto& o = settings->options;

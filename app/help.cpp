@@ -107,9 +107,10 @@ std::vector<CommandHelp> make_commands() {
        "[--concurrent N] [--late-poll S] [--explore N] [--seed N]\n"
        "[--report-json F] [--report-junit F]\n"
        "[--client-id ID --private-key PEM|JWK [--token-url U] [--scope S]]\n"
-       "[--ca-file F | --insecure] [--verbose] [--list]",
+       "[--ca-file F | --insecure] [--verbose] [--list [--markdown]]",
        {"bulkharness check --base-url http://127.0.0.1:8080/fhir --report-junit check.xml",
-        "bulkharness check --list", "bulkharness check --base-url URL --only KO-01,ST-03"},
+        "bulkharness check --list", "bulkharness check --base-url URL --only KO-01,ST-03",
+        "bulkharness check --list --markdown   # the catalogue table of docs/check.md"},
        {{0, "no SHALL check failed"},
         {1, "a SHALL check failed"},
         kUsageError,
@@ -143,8 +144,9 @@ std::vector<CommandHelp> make_commands() {
        {{0, "written"}, {1, "could not write the files"}, kUsageError}},
       {"faults",
        "list every fault kind, its parameters and requirement IDs",
-       "list [--json]",
-       {"bulkharness faults list", "bulkharness faults list --json"},
+       "list [--json | --markdown]",
+       {"bulkharness faults list", "bulkharness faults list --json",
+        "bulkharness faults list --markdown   # docs/faults.md"},
        {{0, "listed"}, kUsageError}},
       {"scenarios",
        "validate, list or describe scenario files",
@@ -228,6 +230,17 @@ std::string markdown_text() {
       out << "| " << code_text(x) << " | " << x.meaning << " |\n";
   }
   return out.str();
+}
+
+std::string markdown_cell(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else
+      out += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return out;
 }
 
 bool asks_for_help(const std::vector<std::string>& argv) {

@@ -35,6 +35,9 @@ std::string usage_text();                        // `bulkharness help`
 std::string command_text(const CommandHelp& c);  // `bulkharness <command> --help`
 std::string markdown_text();                     // docs/cli.md
 
+// Text for a Markdown table cell: '|' escaped, line breaks as spaces.
+std::string markdown_cell(std::string_view text);
+
 // True when argv asks for help: --help or -h anywhere (before a `--`).
 bool asks_for_help(const std::vector<std::string>& argv);
 

@@ -1,5 +1,5 @@
-"""Every subcommand's --help, the generated docs/cli.md, and the options each command really
-accepts, against each other.
+"""Every subcommand's --help, the generated docs (cli.md, faults.md, check.md's table), and the
+options each command really accepts, against each other.
 
 The help text is one table in app/help.cpp; these tests fail when docs/cli.md was not
 regenerated (`bulkharness help --markdown > docs/cli.md`), when a command accepts an option its
@@ -76,6 +76,26 @@ class CliHelp(unittest.TestCase):
         self.assertEqual(code, 0)
         self.assertEqual((ROOT / "docs/cli.md").read_text(), out,
                          "docs/cli.md is stale: bulkharness help --markdown > docs/cli.md")
+
+    def test_docs_faults_md_is_the_generated_catalogue(self):
+        code, out, _, _ = run("faults", "list", "--markdown")
+        self.assertEqual(code, 0)
+        kinds = re.findall(r"^### `([a-z0-9-]+)`", out, re.M)
+        self.assertGreaterEqual(len(kinds), 60, "every fault kind has a section")
+        self.assertEqual((ROOT / "docs/faults.md").read_text(), out,
+                         "docs/faults.md is stale: bulkharness faults list --markdown > "
+                         "docs/faults.md")
+
+    def test_docs_check_md_holds_the_generated_check_table(self):
+        code, out, _, _ = run("check", "--list", "--markdown")
+        self.assertEqual(code, 0)
+        doc = (ROOT / "docs/check.md").read_text()
+        m = re.search(r"<!-- checks:[^\n]*-->\n(.*?)<!-- /checks -->", doc, re.S)
+        self.assertTrue(m, "docs/check.md has no <!-- checks --> section")
+        self.assertEqual(m.group(1), out, "docs/check.md's table is stale: "
+                         "replace it with bulkharness check --list --markdown")
+        _, listed, _, _ = run("check", "--list")
+        self.assertEqual(len(out.splitlines()) - 2, len(re.findall(r"^\S", listed, re.M)))
 
     def test_examples_name_scenario_files_that_exist(self):
         _, md, _, _ = run("help", "--markdown")
