@@ -161,7 +161,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: key outside an object");
   // Keys are element names from our own builders ([A-Za-z]): nothing to escape, so no scan.
   bool& has = has_item_[static_cast<std::size_t>(depth_ - 1)];
-  out_->append(",\"" + (has ? 0 : 1), has ? 2 : 1);
+  out_->append(has ? std::string_view(",\"") : std::string_view("\""));
   has = true;
   out_->append(name);
   out_->append("\":", 2);
