@@ -28,6 +28,7 @@ Example:
 
 Standard library only. Scenarios run in a fixed order (sorted paths; --shard i/n takes every
 n-th from the i-th, 1-based); parallel jobs each have their own server, port and directories.
+Progress goes to stderr as scenarios finish (done, failed so far, time left; --quiet for none).
 Exit status: 0 every scenario passed, 1 some did not, 2 usage error.
 """
 import argparse
@@ -382,6 +383,42 @@ def print_table(results, out):
     out.write(f"{len(results) - failed} of {len(results)} passed\n")
 
 
+class Progress:
+    """Counts done, failures so far and time left, on stderr as scenarios finish. On a terminal
+    one line rewritten in place; otherwise (CI logs) one plain line per scenario. The estimate is
+    the mean time per finished scenario so far times those left (parallel jobs included)."""
+
+    def __init__(self, total, stream, quiet=False):
+        self.total, self.stream, self.quiet = total, stream, quiet
+        self.done = self.failed = 0
+        self.start = time.monotonic()
+        self.tty = stream.isatty()
+
+    @staticmethod
+    def clock(seconds):
+        seconds = int(round(seconds))
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+
+    def line(self, result):
+        elapsed = time.monotonic() - self.start
+        left = elapsed / self.done * (self.total - self.done)
+        status = "FAIL" if result["problems"] else "pass"
+        return (f"[{self.done}/{self.total}] {status} {result['name']}: {self.failed} failed so "
+                f"far, {self.clock(elapsed)} elapsed, ~{self.clock(left)} left")
+
+    def finished(self, result):
+        self.done += 1
+        self.failed += 1 if result["problems"] else 0
+        if self.quiet:
+            return
+        if self.tty:
+            end = "\n" if self.done == self.total else ""
+            self.stream.write("\r\x1b[K" + self.line(result) + end)
+        else:
+            self.stream.write("replay: " + self.line(result) + "\n")
+        self.stream.flush()
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -408,6 +445,8 @@ def parse_args(argv):
                    help="demand the reference client's exit code for each outcome")
     p.add_argument("--check-resources", action="store_true",
                    help="count NDJSON lines the client wrote against what the server listed")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress lines on stderr (done, failed so far, time left)")
     a = p.parse_args(argv)
     if not any(ph in a.client for ph in ("{base_url}",)):
         raise UsageError("--client must contain {base_url} (and usually {out_dir})")
@@ -426,8 +465,12 @@ def main(argv):
         print(f"replay.py: {e}", file=sys.stderr)
         return 2
     work = [(p, seed) for p in paths for seed in runs_for(p, opts.swarm_runs)]
+    progress = Progress(len(work), sys.stderr, opts.quiet)
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
-        results = list(pool.map(lambda w: replay(opts, *w), work))
+        futures = [pool.submit(replay, opts, *w) for w in work]
+        for f in concurrent.futures.as_completed(futures):
+            progress.finished(f.result())
+        results = [f.result() for f in futures]  # the report keeps the scenarios' order
     print_table(results, sys.stdout)
     if opts.junit:
         write_junit(results, opts.junit)

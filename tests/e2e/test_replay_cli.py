@@ -76,6 +76,12 @@ class ReplayCli(harness.unittest.TestCase):
             self.assertEqual([r["name"] for r in results],
                              ["conformant-client-untouched", "job-lost-404", "kickoff-200"])
             self.assertTrue(all(r["verdict"]["verdict"] == "pass" for r in results))
+            # Progress on stderr (not a terminal here: one plain line per finished scenario).
+            lines = [l for l in err.splitlines() if l.startswith("replay: [")]
+            self.assertEqual([l.split("]")[0] for l in lines],
+                             ["replay: [1/3", "replay: [2/3", "replay: [3/3"], err)
+            self.assertTrue(all(" pass " in l and "0 failed so far" in l and "left" in l
+                                for l in lines), lines)
             # Shards partition the sorted list: 1/2 and 2/2 together are the whole, in order.
             names = []
             for shard in ("1/2", "2/2"):
@@ -91,6 +97,10 @@ class ReplayCli(harness.unittest.TestCase):
                                 str(wrong))
         self.assertEqual(code, 1, out + err)
         self.assertIn("expected non-zero (gone)", out)
+        self.assertIn("replay: [1/1] FAIL job-lost-404: 1 failed so far", err)
+        _, _, quiet = replay("--client", "sh -c 'exit 0' {base_url}", "--scenarios", str(wrong),
+                             "--quiet")
+        self.assertNotIn("replay: [", quiet)
 
 
 if __name__ == "__main__":
