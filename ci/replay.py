@@ -49,6 +49,8 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 
+import report_html
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REFERENCE_EXIT = {"success": 0, "rejected": 3, "failed": 4, "manifest-invalid": 5,
                   "download-failed": 6, "validation-failed": 7, "gone": 8, "cancelled": 9,
@@ -281,6 +283,8 @@ def replay(opts, path, seed):
             else:
                 judge(result, opts, expect, outcome, admin(origin, "verdict", ca_file),
                       admin(origin, "rules", ca_file), admin(origin, "jobs", ca_file), out_dir)
+                if opts.html:  # the timeline needs every exchange
+                    result["journal"] = admin(origin, "journal", ca_file)["entries"]
         except (RuntimeError, OSError, urllib.error.URLError, json.JSONDecodeError) as e:
             result["problems"].append(f"replay: {e}")
         finally:
@@ -431,6 +435,8 @@ def parse_args(argv):
     p.add_argument("--shard", help="i/n: replay only every n-th scenario from the i-th")
     p.add_argument("--junit", help="write JUnit XML here")
     p.add_argument("--json", help="write every result, verdicts included, as JSON here")
+    p.add_argument("--html", help="write a self-contained HTML report here: each scenario's "
+                   "timeline (requests, Retry-After windows, faults, broken rules), verdicts")
     p.add_argument("--timeout", type=int, default=120, help="the client's deadline, seconds")
     p.add_argument("--grace", type=int, default=60,
                    help="extra seconds before a client past its deadline is killed")
@@ -476,6 +482,8 @@ def main(argv):
         write_junit(results, opts.junit)
     if opts.json:
         pathlib.Path(opts.json).write_text(json.dumps(results, indent=2) + "\n")
+    if opts.html:
+        pathlib.Path(opts.html).write_text(report_html.render_replay(results))
     return 1 if any(r["problems"] for r in results) else 0
 
 

@@ -12,7 +12,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$here/build-sanitize"
 source "$here/ci/lib.sh"
-install_debian_packages clang libclang-rt-14-dev
+# chromium: test_html_report renders the HTML reports in a real (headless) browser.
+install_debian_packages clang libclang-rt-14-dev chromium
 "$here/ci/setup.sh" "$build" -DBH_WERROR=ON -DBH_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
 "$here/ci/install_medplum.sh" "$here/build"

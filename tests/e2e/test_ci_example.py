@@ -1,7 +1,8 @@
 """The example GitHub Actions workflow (ci/github-actions/bulk-data-harness.yml) uses only
-options that exist: each `ci/replay.py` and `bulkharness <command>` invocation in it (with its
-backslash-continued lines) is compared with replay.py's own --help and the command's accepted
-options. GitHub itself cannot run here; this catches the drift that would break a copy of it.
+options that exist: each `ci/replay.py`, `ci/report_html.py` and `bulkharness <command>`
+invocation in it (with its backslash-continued lines) is compared with the script's own --help
+or the command's accepted options. GitHub itself cannot run here; this catches the drift that
+would break a copy of it.
 """
 import pathlib
 import re
@@ -35,6 +36,16 @@ class CiExample(unittest.TestCase):
         known = set(FLAG.findall(help_text))
         for line in lines:
             self.assertEqual(sorted(flags_of(line, "ci/replay.py") - known), [], line)
+
+    def test_report_html_options_exist(self):
+        lines = [l for l in invocations(WORKFLOW.read_text()) if "ci/report_html.py" in l]
+        self.assertTrue(lines, "the workflow renders no HTML report")
+        code, help_text, err, _ = harness.run(
+            [sys.executable, str(ROOT / "ci/report_html.py"), "--help"], 30)
+        self.assertEqual(code, 0, err)
+        known = set(FLAG.findall(help_text))
+        for line in lines:
+            self.assertEqual(sorted(flags_of(line, "ci/report_html.py") - known), [], line)
 
     def test_bulkharness_options_exist(self):
         lines = [l for l in invocations(WORKFLOW.read_text())
