@@ -130,8 +130,9 @@ std::vector<CommandHelp> make_commands() {
        "[--seed N] [--runs K] [--scenario NAME|FILE|DIR] [--swarm] [--max-rules N]\n"
        "[--mutant client-ignores-retry-after|server-ignores-delete] [--coverage]\n"
        "[--judge|--no-judge] [--json] [--regressions DIR] [--no-shrink] [--verbose]\n"
-       "[--time-scale K] [--client-args \"FLAGS\"] [--print-plan] [--no-liveness]\n"
-       "--scenario DIR runs each file",
+       "[--time-scale K] [--client-args \"FLAGS\"] [--print-plan] [--no-liveness] [--quiet]\n"
+       "--scenario DIR runs each file; runs past a second show progress on stderr (runs done,\n"
+       "violations, time left), --quiet turns it off",
        {"bulkharness sim --runs 1000 --swarm",
         "bulkharness sim --seed 42 --scenario scenarios/stall-mid-file.json --verbose"},
        {{0, "no violation"},

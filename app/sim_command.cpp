@@ -11,9 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include <unistd.h>
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
+#include "app/progress.hpp"
 #include "core/atomic_file.hpp"
 #include "sim/coverage.hpp"
 #include "sim/expectations.hpp"
@@ -34,6 +38,7 @@ struct SimSettings {
   std::optional<mockserver::Scenario> scenario;
   bool swarm = false, coverage = false, judge = false, json = false, shrink = true;
   bool verbose = false;
+  bool quiet = false;       // no progress line on stderr
   bool print_plan = false;  // print each run's scenario (file format) instead of running it
   bool liveness = true;     // the second, fault-free client after the safety phase
   std::uint64_t max_rules = 4;
@@ -62,7 +67,7 @@ Result<SimSettings> read_settings(const std::vector<std::string>& argv) {
                           {"--seed", "--runs", "--scenario", "--mutant", "--regressions",
                            "--max-rules", "--time-scale", "--client-args"},
                           {"--swarm", "--coverage", "--judge", "--no-judge", "--json",
-                           "--no-shrink", "--verbose", "--print-plan", "--no-liveness"});
+                           "--no-shrink", "--verbose", "--print-plan", "--no-liveness", "--quiet"});
   if (!args) return args.error();
   SimSettings s;
   if (auto path = args->get("--scenario")) {
@@ -86,6 +91,7 @@ Result<SimSettings> read_settings(const std::vector<std::string>& argv) {
   s.json = args->has("--json");
   s.shrink = !args->has("--no-shrink");
   s.verbose = args->has("--verbose");
+  s.quiet = args->has("--quiet");
   s.print_plan = args->has("--print-plan");
   s.liveness = !args->has("--no-liveness");
   s.regressions = args->get("--regressions").value_or(s.regressions);
@@ -283,7 +289,8 @@ struct Totals {
 };
 
 // Runs s.runs runs; false on unusable input (exit 2). Stops at the first violation.
-bool run_batch(const SimSettings& s, Totals& t, std::ostream& text, std::ostream& err) {
+bool run_batch(const SimSettings& s, Totals& t, std::ostream& text, std::ostream& err,
+               ProgressLine& progress) {
   for (std::uint64_t i = 0; i < s.runs; ++i) {
     const std::uint64_t seed = s.seed + i;
     auto spec = make_run(s, seed);
@@ -307,6 +314,7 @@ bool run_batch(const SimSettings& s, Totals& t, std::ostream& text, std::ostream
     t.trace = (t.trace ^ r.trace_hash) * 1099511628211ULL;
     t.coverage.add(r.transitions, spec->scenario.ig_version);
     if (s.json) t.runs.push_back(run_json(seed, *spec, r));
+    progress.update(t.done, t.violations + r.violations.size());
     const bool each = s.verbose || s.runs == 1;
     if (each) print_run(*spec, seed, r, text);
     if (r.violations.empty()) continue;
@@ -369,10 +377,20 @@ int sim_command(const std::vector<std::string>& argv, std::ostream& out, std::os
     text << options_line(b) << "\n";
   const auto wall0 = std::chrono::steady_clock::now();
   Totals t;
+  std::uint64_t total = 0;
+  for (const auto& b : batches)
+    total += b.runs;
+  // Progress goes to stderr and only for runs past a second, so stdout (the journal-like
+  // report, and --json) stays byte-identical for a seed; --quiet or --print-plan turn it off.
+  std::ostringstream sink;
+  const bool show = !first.quiet && !first.print_plan;
+  ProgressLine progress(show ? err : sink, show && ::isatty(2) == 1, "sim", total, "violations",
+                        [] { return std::chrono::steady_clock::now(); });
   for (const auto& b : batches) {
-    if (!run_batch(b, t, text, err)) return 2;
+    if (!run_batch(b, t, text, err, progress)) return 2;
     if (t.violations > 0) break;
   }
+  progress.finish();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   if (first.coverage) text << t.coverage.table();

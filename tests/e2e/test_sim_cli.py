@@ -32,6 +32,21 @@ class SimCli(harness.unittest.TestCase):
         self.assertEqual(m.group(1), "50")
         self.assertEqual(m.group(2), "0")
 
+    def test_long_runs_show_progress_on_stderr_and_leave_stdout_alone(self):
+        # Long enough to pass the one-second mark even on a fast machine.
+        code, out, err = sim("--seed", "5", "--runs", "300", "--swarm")
+        self.assertEqual(code, 0, out + err)
+        lines = [l for l in err.splitlines() if l.startswith("sim: ")]
+        self.assertTrue(lines, err[-500:])
+        self.assertRegex(lines[0], r"^sim: \d+/300, 0 violations so far, \d+m\d\ds elapsed")
+        self.assertTrue(lines[-1].startswith("sim: 300/300, 0 violations so far"), lines[-1])
+        code, quiet_out, quiet_err = sim("--seed", "5", "--runs", "300", "--swarm", "--quiet")
+        self.assertEqual(code, 0)
+        self.assertNotIn("sim: ", quiet_err)
+        # The report is the same either way (the last line's wall time aside).
+        strip = lambda text: re.sub(r"wall [\d.]+ s", "wall", text)  # noqa: E731
+        self.assertEqual(strip(out), strip(quiet_out))
+
     def test_same_seed_same_trace_other_seed_other_trace(self):
         traces = [LAST.match(sim("--seed", s, "--runs", "20")[1].strip().splitlines()[-1]).group(3)
                   for s in ("3", "3", "4")]

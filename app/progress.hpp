@@ -1,0 +1,39 @@
+// app/progress: "done/total, failures so far, time left" for long runs, on stderr.
+//
+// Contract: update(done, failed) prints at most once a second, and nothing during the first
+// second, so a short run's output is exactly what it was without progress; finish() ends the
+// line (on a terminal) or prints a last plain line, only if something was printed. On a
+// terminal the line is rewritten in place; elsewhere (CI logs) each report is its own line.
+// The estimate is the mean wall time per finished item so far times the items left. Wall time
+// comes from the `now` function given, so the reporter itself is testable without waiting.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+
+namespace bh::app {
+
+class ProgressLine {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  ProgressLine(std::ostream& out, bool terminal, std::string what, std::uint64_t total,
+               std::string failed_word, Clock now);
+  void update(std::uint64_t done, std::uint64_t failed);
+  void finish();
+
+ private:
+  std::string text(std::uint64_t done, std::uint64_t failed) const;
+  std::ostream& out_;
+  bool terminal_;
+  std::string what_, failed_word_;
+  std::uint64_t total_;
+  Clock now_;
+  std::chrono::steady_clock::time_point start_, last_;
+  std::uint64_t done_ = 0, failed_ = 0;
+  bool printed_ = false;
+};
+
+}  // namespace bh::app
