@@ -4,15 +4,19 @@
 // the JSON and JUnit reports when asked. Exit status: 0 no SHALL check failed, 1 one did,
 // 2 usage error (nothing is sent to the server), 3 inconclusive: none failed, but a SHALL
 // check ran out of time (job budget or deadline) and verified nothing.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "app/args.hpp"
 #include "app/commands.hpp"
 #include "app/help.hpp"
+#include "app/progress.hpp"
 #include "auth/key_file.hpp"
 #include "conformance/net/blocking_http.hpp"
 #include "conformance/report.hpp"
@@ -27,7 +31,7 @@ namespace {
 struct CheckSettings {
   conformance::CheckOptions options;
   std::optional<std::string> json_path, junit_path;
-  bool list = false, markdown = false, verbose = false;
+  bool list = false, markdown = false, verbose = false, quiet = false;
   client::net::TlsClientOptions tls;
 };
 
@@ -86,7 +90,7 @@ Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
                    "--only", "--timeout", "--request-timeout", "--job-timeout", "--bearer-token",
                    "--concurrent", "--late-poll", "--explore", "--seed", "--client-id",
                    "--private-key", "--token-url", "--scope", "--ca-file"},
-                  {"--operational", "--list", "--markdown", "--verbose", "--insecure"});
+                  {"--operational", "--list", "--markdown", "--verbose", "--insecure", "--quiet"});
   if (!args) return args.error();
   CheckSettings s;
   auto& o = s.options;
@@ -95,6 +99,7 @@ Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
   if (s.markdown && !s.list)
     return make_error("--markdown", "only with --list", "--list --markdown");
   s.verbose = args->has("--verbose");
+  s.quiet = args->has("--quiet");
   if (auto v = args->get("--ig-version")) {
     auto version = protocol::parse_ig_version(*v);
     if (!version) return version.error().within("--ig-version");
@@ -205,7 +210,16 @@ int check_command(const std::vector<std::string>& argv, std::ostream& out, std::
     ctx.set_smart(&*smart);
   }
   if (!settings->tls.verify) out << "warning: --insecure: server certificates are not verified\n";
-  const auto report = conformance::run_checks(ctx, *selected);
+  // Progress on stderr (past the first second); the report on stdout is unchanged by it.
+  std::ostringstream sink;
+  ProgressLine progress(settings->quiet ? sink : err, !settings->quiet && ::isatty(2) == 1, "check",
+                        0, "failed", [] { return std::chrono::steady_clock::now(); });
+  const auto report = conformance::run_checks(
+      ctx, *selected, [&](std::size_t done, std::size_t total, std::size_t failed) {
+        progress.set_total(total);
+        progress.update(done, failed);
+      });
+  progress.finish();
   conformance::write_text(report, out, settings->verbose);
   int code = report.exit_code();
   auto save = [&](const std::optional<std::string>& path, auto fn) {

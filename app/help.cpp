@@ -107,7 +107,9 @@ std::vector<CommandHelp> make_commands() {
        "[--concurrent N] [--late-poll S] [--explore N] [--seed N]\n"
        "[--report-json F] [--report-junit F]\n"
        "[--client-id ID --private-key PEM|JWK [--token-url U] [--scope S]]\n"
-       "[--ca-file F | --insecure] [--verbose] [--list [--markdown]]",
+       "[--ca-file F | --insecure] [--verbose] [--quiet] [--list [--markdown]]\n"
+       "progress on stderr past the first second (checks done, failed so far, time left);\n"
+       "--quiet turns it off",
        {"bulkharness check --base-url http://127.0.0.1:8080/fhir --report-junit check.xml",
         "bulkharness check --list", "bulkharness check --base-url URL --only KO-01,ST-03",
         "bulkharness check --list --markdown   # the catalogue table of docs/check.md"},

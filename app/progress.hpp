@@ -22,6 +22,8 @@ class ProgressLine {
   ProgressLine(std::ostream& out, bool terminal, std::string what, std::uint64_t total,
                std::string failed_word, Clock now);
   void update(std::uint64_t done, std::uint64_t failed);
+  // For runs that learn their size once started (check: the levels the server offers).
+  void set_total(std::uint64_t total) { total_ = total; }
   void finish();
 
  private:

@@ -70,7 +70,8 @@ Result<std::vector<const CheckDef*>> select_checks(const std::vector<CheckDef>& 
   return out;
 }
 
-RunReport run_checks(Context& ctx, const std::vector<const CheckDef*>& checks) {
+RunReport run_checks(Context& ctx, const std::vector<const CheckDef*>& checks,
+                     const OnResult& on_result) {
   RunReport report;
   report.base_url = ctx.options().base_url;
   report.version = ctx.version();
@@ -78,16 +79,24 @@ RunReport run_checks(Context& ctx, const std::vector<const CheckDef*>& checks) {
   report.levels = ctx.levels();
   report.levels_note = ctx.levels_note();
   std::vector<std::pair<std::size_t, CheckResult>> done;  // catalogue index, result
+  std::size_t total = 0, failed = 0;
+  for (const auto* def : checks)
+    total += def->per_level ? report.levels.size() : 1;
+  auto record = [&](std::size_t i, CheckResult r) {
+    failed += r.status == Status::kFail ? 1 : 0;
+    done.emplace_back(i, std::move(r));
+    if (on_result) on_result(done.size(), total, failed);
+  };
   for (bool passive : {false, true})
     for (std::size_t i = 0; i < checks.size(); ++i) {
       const CheckDef& def = *checks[i];
       if (def.passive != passive) continue;
       if (!def.per_level) {
-        done.emplace_back(i, run_one(ctx, def, ""));
+        record(i, run_one(ctx, def, ""));
         continue;
       }
       for (const auto& level : report.levels)
-        done.emplace_back(i, run_one(ctx, def, level));
+        record(i, run_one(ctx, def, level));
     }
   ctx.release_all();
   // Group by area (first appearance in the catalogue), then catalogue order.

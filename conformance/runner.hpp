@@ -9,6 +9,8 @@
 // The exit status is 0 when no SHALL check failed, else 1.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "conformance/check_def.hpp"
@@ -32,6 +34,10 @@ struct RunReport {
 
 Result<std::vector<const CheckDef*>> select_checks(const std::vector<CheckDef>& catalogue,
                                                    const CheckOptions& options);
-RunReport run_checks(Context& ctx, const std::vector<const CheckDef*>& checks);
+// Called after each check (each level of a per-level one): results so far, of how many, and
+// how many of those failed. For progress on the terminal; it cannot change the run.
+using OnResult = std::function<void(std::size_t done, std::size_t total, std::size_t failed)>;
+RunReport run_checks(Context& ctx, const std::vector<const CheckDef*>& checks,
+                     const OnResult& on_result = {});
 
 }  // namespace bh::conformance
