@@ -27,25 +27,22 @@ def flags_of(line, after):
 
 
 class CiExample(unittest.TestCase):
-    def test_replay_options_exist(self):
-        lines = [l for l in invocations(WORKFLOW.read_text()) if "ci/replay.py" in l]
-        self.assertTrue(lines, "the workflow runs no replay")
-        code, help_text, err, _ = harness.run(
-            [sys.executable, str(ROOT / "ci/replay.py"), "--help"], 30)
+    def assert_script_options_exist(self, script, missing):
+        """Every invocation of ci/<script> uses only options its --help lists."""
+        lines = [l for l in invocations(WORKFLOW.read_text()) if f"ci/{script}" in l]
+        self.assertTrue(lines, missing)
+        code, help_text, err, _ = harness.run([sys.executable, str(ROOT / "ci" / script),
+                                               "--help"], 30)
         self.assertEqual(code, 0, err)
         known = set(FLAG.findall(help_text))
         for line in lines:
-            self.assertEqual(sorted(flags_of(line, "ci/replay.py") - known), [], line)
+            self.assertEqual(sorted(flags_of(line, f"ci/{script}") - known), [], line)
+
+    def test_replay_options_exist(self):
+        self.assert_script_options_exist("replay.py", "the workflow runs no replay")
 
     def test_report_html_options_exist(self):
-        lines = [l for l in invocations(WORKFLOW.read_text()) if "ci/report_html.py" in l]
-        self.assertTrue(lines, "the workflow renders no HTML report")
-        code, help_text, err, _ = harness.run(
-            [sys.executable, str(ROOT / "ci/report_html.py"), "--help"], 30)
-        self.assertEqual(code, 0, err)
-        known = set(FLAG.findall(help_text))
-        for line in lines:
-            self.assertEqual(sorted(flags_of(line, "ci/report_html.py") - known), [], line)
+        self.assert_script_options_exist("report_html.py", "the workflow renders no HTML report")
 
     def test_bulkharness_options_exist(self):
         lines = [l for l in invocations(WORKFLOW.read_text())
