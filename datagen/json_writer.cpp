@@ -50,7 +50,7 @@ std::size_t plain_prefix(std::string_view text) {
   return i;
 }
 
-// The escaping path, from the first byte that is not plain.
+// text from position i on (everything before i is plain), escaped where it must be.
 void append_escaped(std::string& out, std::string_view text, std::size_t i) {
   std::size_t run = 0;  // start of the pending run of bytes copied verbatim
   while (i < text.size()) {
@@ -102,12 +102,8 @@ void append_escaped(std::string& out, std::string_view text, std::size_t i) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  const std::size_t plain = plain_prefix(text);
   out.push_back('"');
-  if (plain == text.size())
-    out.append(text);
-  else
-    append_escaped(out, text, plain);
+  append_escaped(out, text, plain_prefix(text));  // all plain: one append of the whole text
   out.push_back('"');
 }
 

@@ -82,14 +82,14 @@ void Session<Stream>::read_request() {
   parser_->body_limit(options_->max_body_bytes);
   // What has arrived is parsed here and now: usually the whole request came in one read, and
   // an async_read would only post its completion for a later turn of the loop.
-  beast::error_code ec;
+  beast::error_code parsed;
   while (buffer_.size() > 0 && !parser_->is_done()) {
-    const std::size_t used = parser_->put(buffer_.data(), ec);
+    const std::size_t used = parser_->put(buffer_.data(), parsed);
     buffer_.consume(used);
-    if (ec == http::error::need_more) ec = {};
-    if (ec || used == 0) break;
+    if (parsed == http::error::need_more) parsed = {};
+    if (parsed || used == 0) break;
   }
-  if (ec || parser_->is_done()) return on_read(ec);
+  if (parsed || parser_->is_done()) return on_read(parsed);
   tcp().expires_after(to_steady(options_->request_timeout));
   http::async_read(
       stream_, buffer_, *parser_,
@@ -163,6 +163,12 @@ void Session<Stream>::write_simple(protocol::Response&& response) {
   // 16 KB, and asio then takes the zero-byte write for the end (a body over 16 KB after a head
   // arrived as the head alone). The copy costs little next to encryption or the kernel.
   out_.append(response.body);
+  write_out();
+}
+
+// What out_ holds, in one write; then the next request (or the close).
+template <class Stream>
+void Session<Stream>::write_out() {
   tcp().expires_after(to_steady(options_->write_timeout));
   net::async_write(stream_, net::buffer(out_),
                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -174,14 +180,7 @@ template <class Stream>
 void Session<Stream>::write_streamed(protocol::Response&& response) {
   out_.clear();
   append_response_head(out_, response, {HeadFraming::Kind::kChunked, 0, !keep_alive_});
-  if (head_only_ || status_has_no_body(response.status)) {
-    tcp().expires_after(to_steady(options_->write_timeout));
-    net::async_write(stream_, net::buffer(out_),
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->after_write(ec);
-                     });
-    return;
-  }
+  if (head_only_ || status_has_no_body(response.status)) return write_out();
   body_ = std::move(response.stream);
   write_next_chunk();  // the head goes out with the first chunk
 }
@@ -198,15 +197,11 @@ void Session<Stream>::write_next_chunk() {
   // never loop without bound on a stream that makes no progress.
   for (int tries = 0; more && chunk_.empty() && tries < 1000000; ++tries)
     more = body_->next(chunk_, kChunkBytes);
-  tcp().expires_after(to_steady(options_->write_timeout));
   if (chunk_.empty()) {
     out_.append("0\r\n\r\n");
-    net::async_write(stream_, net::buffer(out_),
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->after_write(ec);
-                     });
-    return;
+    return write_out();
   }
+  tcp().expires_after(to_steady(options_->write_timeout));
   append_chunk_size(out_, chunk_.size());
   const std::array<net::const_buffer, 3> pieces{net::buffer(out_), net::buffer(chunk_),
                                                 net::buffer(more ? kEnd : kEndAndLast)};

@@ -52,6 +52,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void answer(protocol::Response&& response);
   void reply_error(boost::beast::http::status status, const char* code, const std::string& reason);
   void write_simple(protocol::Response&& response);
+  void write_out();
   void write_streamed(protocol::Response&& response);
   void write_next_chunk();
   // A faulted response (WirePlan): its script, one step at a time.
