@@ -4,14 +4,11 @@
 // the JSON and JUnit reports when asked. Exit status: 0 no SHALL check failed, 1 one did,
 // 2 usage error (nothing is sent to the server), 3 inconclusive: none failed, but a SHALL
 // check ran out of time (job budget or deadline) and verified nothing.
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
@@ -211,9 +208,7 @@ int check_command(const std::vector<std::string>& argv, std::ostream& out, std::
   }
   if (!settings->tls.verify) out << "warning: --insecure: server certificates are not verified\n";
   // Progress on stderr (past the first second); the report on stdout is unchanged by it.
-  std::ostringstream sink;
-  ProgressLine progress(settings->quiet ? sink : err, !settings->quiet && ::isatty(2) == 1, "check",
-                        0, "failed", [] { return std::chrono::steady_clock::now(); });
+  auto progress = ProgressLine::on_stderr(err, !settings->quiet, "check", 0, "failed");
   const auto report = conformance::run_checks(
       ctx, *selected, [&](std::size_t done, std::size_t total, std::size_t failed) {
         progress.set_total(total);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <unistd.h>
+
 namespace bh::app {
 
 namespace {
@@ -23,6 +25,14 @@ ProgressLine::ProgressLine(std::ostream& out, bool terminal, std::string what, s
       start_(now_()),
       last_(start_) {}
 
+ProgressLine ProgressLine::on_stderr(std::ostream& err, bool enabled, std::string what,
+                                     std::uint64_t total, std::string failed_word) {
+  ProgressLine p(err, ::isatty(2) == 1, std::move(what), total, std::move(failed_word),
+                 [] { return std::chrono::steady_clock::now(); });
+  p.enabled_ = enabled;
+  return p;
+}
+
 std::string ProgressLine::text(std::uint64_t done, std::uint64_t failed) const {
   const double elapsed = std::chrono::duration<double>(now_() - start_).count();
   std::string line = what_ + ": " + std::to_string(done) + "/" + std::to_string(total_) + ", " +
@@ -38,6 +48,7 @@ std::string ProgressLine::text(std::uint64_t done, std::uint64_t failed) const {
 void ProgressLine::update(std::uint64_t done, std::uint64_t failed) {
   done_ = done;
   failed_ = failed;
+  if (!enabled_) return;
   const auto t = now_();
   if (t - last_ < std::chrono::seconds(1)) return;
   last_ = t;

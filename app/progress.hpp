@@ -21,6 +21,10 @@ class ProgressLine {
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   ProgressLine(std::ostream& out, bool terminal, std::string what, std::uint64_t total,
                std::string failed_word, Clock now);
+  // The commands' reporter: on `err` (stderr), rewritten in place when stderr is a terminal,
+  // on the steady clock; silent when not `enabled` (--quiet).
+  static ProgressLine on_stderr(std::ostream& err, bool enabled, std::string what,
+                                std::uint64_t total, std::string failed_word);
   void update(std::uint64_t done, std::uint64_t failed);
   // For runs that learn their size once started (check: the levels the server offers).
   void set_total(std::uint64_t total) { total_ = total; }
@@ -36,6 +40,7 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_, last_;
   std::uint64_t done_ = 0, failed_ = 0;
   bool printed_ = false;
+  bool enabled_ = true;
 };
 
 }  // namespace bh::app

@@ -11,9 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
-#include <unistd.h>
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
@@ -382,10 +379,8 @@ int sim_command(const std::vector<std::string>& argv, std::ostream& out, std::os
     total += b.runs;
   // Progress goes to stderr and only for runs past a second, so stdout (the journal-like
   // report, and --json) stays byte-identical for a seed; --quiet or --print-plan turn it off.
-  std::ostringstream sink;
-  const bool show = !first.quiet && !first.print_plan;
-  ProgressLine progress(show ? err : sink, show && ::isatty(2) == 1, "sim", total, "violations",
-                        [] { return std::chrono::steady_clock::now(); });
+  auto progress =
+      ProgressLine::on_stderr(err, !first.quiet && !first.print_plan, "sim", total, "violations");
   for (const auto& b : batches) {
     if (!run_batch(b, t, text, err, progress)) return 2;
     if (t.violations > 0) break;
