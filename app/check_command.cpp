@@ -17,6 +17,7 @@
 #include "auth/key_file.hpp"
 #include "conformance/net/blocking_http.hpp"
 #include "conformance/report.hpp"
+#include "conformance/report_html.hpp"
 #include "core/atomic_file.hpp"
 #include "core/strings.hpp"
 #include "protocol/url.hpp"
@@ -27,7 +28,7 @@ namespace {
 
 struct CheckSettings {
   conformance::CheckOptions options;
-  std::optional<std::string> json_path, junit_path;
+  std::optional<std::string> json_path, junit_path, html_path;
   bool list = false, markdown = false, verbose = false, quiet = false;
   client::net::TlsClientOptions tls;
 };
@@ -81,13 +82,13 @@ Status read_auth(const Args& args, CheckSettings& s) {
 }
 
 Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
-  auto args =
-      Args::parse(argv,
-                  {"--base-url", "--ig-version", "--levels", "--report-json", "--report-junit",
-                   "--only", "--timeout", "--request-timeout", "--job-timeout", "--bearer-token",
-                   "--concurrent", "--late-poll", "--explore", "--seed", "--client-id",
-                   "--private-key", "--token-url", "--scope", "--ca-file"},
-                  {"--operational", "--list", "--markdown", "--verbose", "--insecure", "--quiet"});
+  auto args = Args::parse(
+      argv,
+      {"--base-url",     "--ig-version",  "--levels",    "--report-json",     "--report-junit",
+       "--report-html",  "--only",        "--timeout",   "--request-timeout", "--job-timeout",
+       "--bearer-token", "--concurrent",  "--late-poll", "--explore",         "--seed",
+       "--client-id",    "--private-key", "--token-url", "--scope",           "--ca-file"},
+      {"--operational", "--list", "--markdown", "--verbose", "--insecure", "--quiet"});
   if (!args) return args.error();
   CheckSettings s;
   auto& o = s.options;
@@ -136,6 +137,8 @@ Result<CheckSettings> read_settings(const std::vector<std::string>& argv) {
   s.junit_path = args->get("--report-junit");
   if (auto st = writable(s.json_path, "--report-json"); !st) return st.error();
   if (auto st = writable(s.junit_path, "--report-junit"); !st) return st.error();
+  s.html_path = args->get("--report-html");
+  if (auto st = writable(s.html_path, "--report-html"); !st) return st.error();
   return s;
 }
 
@@ -226,6 +229,7 @@ int check_command(const std::vector<std::string>& argv, std::ostream& out, std::
   };
   save(settings->json_path, [&](std::ostream& f) { conformance::write_json(report, f); });
   save(settings->junit_path, [&](std::ostream& f) { conformance::write_junit(report, f); });
+  save(settings->html_path, [&](std::ostream& f) { conformance::write_html(report, f); });
   return code;
 }
 

@@ -105,12 +105,13 @@ std::vector<CommandHelp> make_commands() {
        "[--levels system,patient,group:ID] [--only IDS] [--timeout S]\n"
        "[--request-timeout S] [--job-timeout S] [--bearer-token T] [--operational]\n"
        "[--concurrent N] [--late-poll S] [--explore N] [--seed N]\n"
-       "[--report-json F] [--report-junit F]\n"
+       "[--report-json F] [--report-junit F] [--report-html F]\n"
        "[--client-id ID --private-key PEM|JWK [--token-url U] [--scope S]]\n"
        "[--ca-file F | --insecure] [--verbose] [--quiet] [--list [--markdown]]\n"
        "progress on stderr past the first second (checks done, failed so far, time left);\n"
        "--quiet turns it off",
        {"bulkharness check --base-url http://127.0.0.1:8080/fhir --report-junit check.xml",
+        "bulkharness check --base-url URL --report-html check.html   # for auditors",
         "bulkharness check --list", "bulkharness check --base-url URL --only KO-01,ST-03",
         "bulkharness check --list --markdown   # the catalogue table of docs/check.md"},
        {{0, "no SHALL check failed"},

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-contained HTML reports: replay timelines and conformance-run requirement tables.
+"""Self-contained HTML report of a replay: each scenario's timeline and the judge's verdict.
 
 One file, no network access, no script: inline CSS and SVG only, so it opens anywhere and can be
 attached to a CI run.
@@ -9,12 +9,11 @@ attached to a CI run.
            to when it asked the client to come back, the faults that fired marked above it, the
            requests a judge rule names as evidence ringed in red and linked to their row in the
            journal table; then the judge's verdict, rule by rule.
-  check    (--check REPORT.json, from `bulkharness check --report-json`): the requirements
-           grouped by area, each check pass / warn / fail / info / skip with its message and the
-           request and response it saw.
+A conformance run's requirement table is written by `bulkharness check --report-html F`
+(conformance/report_html.cpp), in the same style.
 Stable class names for tools and tests: section.scenario, svg.timeline, .mark[data-seq],
-rect.retry-after, .fault, .violation, table.verdict, table.journal; section.area, tr.check.
-Standard library only. Usage: ci/report_html.py (--replay F | --check F) -o OUT.html
+rect.retry-after, .fault, .violation, table.verdict, table.journal.
+Standard library only. Usage: ci/report_html.py --replay F -o OUT.html
 """
 import argparse
 import email.utils
@@ -34,8 +33,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:
 text-align:left;vertical-align:top}th{background:#f4f4f4}
 .ok,.pass{color:#17702b}.FAIL,.fail{color:#b00020;font-weight:600}.warn{color:#a05a00}
 .skip,.info,.not_applicable{color:#666}.inconclusive{color:#a05a00}
-tr.violation td{background:#fde8ea}tr.check.fail td{background:#fde8ea}
-tr.check.warn td{background:#fff4e0}
+tr.violation td{background:#fde8ea}
 svg.timeline{border:1px solid #ddd;background:#fcfcfc;margin:6px 0}
 .lane-label{font-size:11px;fill:#555}.axis{font-size:10px;fill:#777}
 rect.retry-after{fill:#4a7bd0;opacity:.18}
@@ -235,50 +233,17 @@ def render_replay(results):
     return page("bulkharness replay", body)
 
 
-def render_check(report):
-    areas = {}
-    for c in report.get("results", []):
-        areas.setdefault(c["area"], []).append(c)
-    s = report.get("summary", {})
-    body = [f'<p>{esc(report.get("base_url"))}, IG {esc(report.get("ig_version"))}, levels '
-            f'{esc(", ".join(report.get("levels", [])))}: {s.get("pass", 0)} pass, '
-            f'{s.get("fail", 0)} fail, {s.get("warn", 0)} warn, {s.get("info", 0)} info, '
-            f'{s.get("skip", 0)} skipped; exit {esc(report.get("exit_code"))}.</p>']
-    for area, checks in areas.items():
-        counts = {}
-        for c in checks:
-            counts[c["status"]] = counts.get(c["status"], 0) + 1
-        rows = []
-        for c in checks:
-            ev = "".join(f'<details><summary>evidence</summary><pre>{esc(e["request"])}</pre>'
-                         f'<pre>{esc(e["response"])}</pre></details>'
-                         for e in c.get("evidence", []))
-            rows.append(f'<tr class="check {esc(c["status"])}"><td>{esc(c["id"])}</td><td>'
-                        f'{esc(c["export_level"])}</td><td>{esc(c["level"])}</td><td>'
-                        f'{esc(", ".join(c["requirements"]))}</td><td class="{esc(c["status"])}">'
-                        f'{esc(c["status"])}</td><td>{esc(c["title"])}<br>{esc(c["message"])}'
-                        f'{ev}</td></tr>')
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-        body.append(f'<section class="area" id="area-{esc(area)}"><h2>{esc(area)} '
-                    f'<small>({esc(summary)})</small></h2><table><tr><th>check</th><th>level</th>'
-                    f'<th>SHALL/SHOULD/MAY</th><th>requirements</th><th>status</th>'
-                    f'<th>what, and what was seen</th></tr>{"".join(rows)}</table></section>')
-    return page("bulkharness check", "".join(body))
-
-
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--replay", help="ci/replay.py --json output (with journals: --html)")
-    src.add_argument("--check", help="bulkharness check --report-json output")
+    ap.add_argument("--replay", required=True,
+                    help="ci/replay.py --json output (with journals, as --html keeps them)")
     ap.add_argument("-o", "--out", required=True, help="the HTML file to write")
     a = ap.parse_args(argv)
     try:
-        doc = json.loads(pathlib.Path(a.replay or a.check).read_text())
-        text = render_replay(doc) if a.replay else render_check(doc)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        print(f"report_html.py: {a.replay or a.check}: not a readable "
-              f"{'replay' if a.replay else 'check'} report: {e!r}", file=sys.stderr)
+        text = render_replay(json.loads(pathlib.Path(a.replay).read_text()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        print(f"report_html.py: {a.replay}: not a readable replay report: {e!r}",
+              file=sys.stderr)
         return 2
     pathlib.Path(a.out).write_text(text)
     return 0

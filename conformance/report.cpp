@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/markup_escape.hpp"
 #include "core/strings.hpp"
 #include "protocol/text_quote.hpp"
 
@@ -22,38 +23,11 @@ std::string indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
+}  // namespace
+
 std::string label(const CheckResult& r) {
   return r.id + (r.export_level.empty() ? "" : " (" + r.export_level + ")");
 }
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += '?';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string summary_line(const RunReport& r) {
   char secs[32];
@@ -63,6 +37,15 @@ std::string summary_line(const RunReport& r) {
          std::to_string(r.count(Status::kWarn)) + " warnings (SHOULD), " +
          std::to_string(r.count(Status::kInfo)) + " info (MAY), " +
          std::to_string(r.count(Status::kSkip)) + " skipped, in " + secs;
+}
+
+std::string exit_line(const RunReport& r) {
+  const int code = r.exit_code();
+  return "exit " + std::to_string(code) +
+         (code == 1   ? " (a SHALL check failed)"
+          : code == 3 ? " (inconclusive: " + std::to_string(r.out_of_time()) +
+                            " SHALL check(s) ran out of time; raise --job-timeout or --timeout)"
+                      : std::string(" (no SHALL check failed)"));
 }
 
 namespace {
@@ -94,12 +77,7 @@ void write_text_unfiltered(const RunReport& r, std::ostream& out, bool verbose) 
   for (const auto& c : r.results)
     if (c.status == Status::kFail)
       out << "FAILED " << join(c.requirements, ",") << " " << label(c) << ": " << c.message << "\n";
-  const int code = r.exit_code();
-  out << "exit " << code
-      << (code == 1   ? " (a SHALL check failed)\n"
-          : code == 3 ? " (inconclusive: " + std::to_string(r.out_of_time()) +
-                            " SHALL check(s) ran out of time; raise --job-timeout or --timeout)\n"
-                      : std::string(" (no SHALL check failed)\n"));
+  out << exit_line(r) << "\n";
 }
 }  // namespace
 
@@ -145,23 +123,23 @@ void write_json(const RunReport& r, std::ostream& out) {
 
 void write_junit(const RunReport& r, std::ostream& out) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\""
-      << xml_escape("bulkharness check " + r.base_url) << "\" tests=\"" << r.results.size()
+      << markup_escape("bulkharness check " + r.base_url) << "\" tests=\"" << r.results.size()
       << "\" failures=\"" << r.count(Status::kFail) << "\" skipped=\"" << r.count(Status::kSkip)
       << "\" time=\"" << to_seconds(r.elapsed) << "\">\n";
   for (const auto& c : r.results) {
-    out << "    <testcase classname=\"" << xml_escape("check." + c.area) << "\" name=\""
-        << xml_escape(label(c) + " [" + join(c.requirements, ",") + "]") << "\">\n";
+    out << "    <testcase classname=\"" << markup_escape("check." + c.area) << "\" name=\""
+        << markup_escape(label(c) + " [" + join(c.requirements, ",") + "]") << "\">\n";
     std::string evidence;
     for (const auto& e : c.evidence)
       evidence += "> " + e.request + "\n< " + e.response + "\n";
     if (c.status == Status::kFail)
-      out << "      <failure message=\"" << xml_escape(c.message) << "\">" << xml_escape(evidence)
-          << "</failure>\n";
+      out << "      <failure message=\"" << markup_escape(c.message) << "\">"
+          << markup_escape(evidence) << "</failure>\n";
     else if (c.status == Status::kSkip)
-      out << "      <skipped message=\"" << xml_escape(c.message) << "\"/>\n";
+      out << "      <skipped message=\"" << markup_escape(c.message) << "\"/>\n";
     else
       out << "      <system-out>"
-          << xml_escape(std::string(to_string(c.status)) + ": " + c.message + "\n" + evidence)
+          << markup_escape(std::string(to_string(c.status)) + ": " + c.message + "\n" + evidence)
           << "</system-out>\n";
     out << "    </testcase>\n";
   }

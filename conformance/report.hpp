@@ -13,5 +13,9 @@ void write_text(const RunReport& report, std::ostream& out, bool verbose);
 void write_json(const RunReport& report, std::ostream& out);
 void write_junit(const RunReport& report, std::ostream& out);
 std::string summary_line(const RunReport& report);
+// "exit N (why)": the run's exit code and what it means.
+std::string exit_line(const RunReport& report);
+// A check's name with its export level: "kickoff-accepted (system)".
+std::string label(const CheckResult& result);
 
 }  // namespace bh::conformance

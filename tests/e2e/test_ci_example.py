@@ -1,7 +1,7 @@
 """The example GitHub Actions workflow (ci/github-actions/bulk-data-harness.yml) uses only
-options that exist: each `ci/replay.py`, `ci/report_html.py` and `bulkharness <command>`
-invocation in it (with its backslash-continued lines) is compared with the script's own --help
-or the command's accepted options. GitHub itself cannot run here; this catches the drift that
+options that exist: each `ci/replay.py` and `bulkharness <command>` invocation in it (with its
+backslash-continued lines) is compared with the script's own --help or the command's accepted
+options. GitHub itself cannot run here; this catches the drift that
 would break a copy of it.
 """
 import pathlib
@@ -40,9 +40,6 @@ class CiExample(unittest.TestCase):
 
     def test_replay_options_exist(self):
         self.assert_script_options_exist("replay.py", "the workflow runs no replay")
-
-    def test_report_html_options_exist(self):
-        self.assert_script_options_exist("report_html.py", "the workflow renders no HTML report")
 
     def test_bulkharness_options_exist(self):
         lines = [l for l in invocations(WORKFLOW.read_text())

@@ -3,10 +3,11 @@
 A replay of a well-behaved run (the reference client) and of a deliberately bad client
 (tests/e2e/clients/impatient.py: ignores Retry-After, downloads nothing) is written with
 `ci/replay.py --html`; a conformance run against a server defect with `bulkharness check
---report-json` and `ci/report_html.py --check`. Chromium loads each file (no network: the pages
+--report-html`. Chromium loads each file (no network: the pages
 are self-contained) and the DOM it built is checked: one timeline mark per journalled request,
 a Retry-After window for each answer that asked for a wait, faults marked, every broken rule
-ringed and its link landing on a journal row; the check report grouped by area with the failing check shown.
+ringed and its link landing on a journal row; the check report grouped by area, the failing
+check shown with its evidence and linked from the list of failures, agreeing with --report-json.
 """
 import html.parser
 import json
@@ -108,30 +109,37 @@ class HtmlReport(unittest.TestCase):
             js, out = os.path.join(tmp, "check.json"), os.path.join(tmp, "check.html")
             code, _, err, _ = harness.run(
                 [harness.BULKHARNESS, "check", "--base-url", server.base, "--levels", "system",
-                 "--only", "kickoff-content-location,kickoff-accepted", "--report-json", js],
-                120)
+                 "--only", "kickoff-content-location,kickoff-accepted,status-complete",
+                 "--report-json", js, "--report-html", out], 120)
             self.assertEqual(code, 1, err)
-            p = subprocess.run([sys.executable, str(ROOT / "ci/report_html.py"), "--check", js,
-                                "-o", out], capture_output=True, text=True, timeout=60)
-            self.assertEqual(p.returncode, 0, p.stderr)
+            report = json.loads(pathlib.Path(js).read_text())
             dom = Elements(rendered_dom(out))
             self.assertEqual([a.get("id") for a in dom.with_class("section", "area")],
-                             ["area-kickoff"])
+                             [f"area-{a}" for a in dict.fromkeys(r["area"]
+                                                                 for r in report["results"])])
+            rows = dom.with_class("tr", "check")
+            self.assertEqual([r["class"].split()[1] for r in rows],
+                             [r["status"] for r in report["results"]])
             failed = dom.with_class("tr", "fail")
             self.assertEqual(len(failed), 1)
             self.assertTrue(dom.with_class("tr", "pass"))
-            self.assertTrue(any(t == "details" for t, _ in dom.tags), "evidence is shown")
+            self.assertTrue(any(t == "details" and "open" in a for t, a in dom.tags),
+                            "the failure's evidence is open")
+            links = [a["href"][1:] for t, a in dom.tags
+                     if t == "a" and a.get("href", "").startswith("#check-")]
+            self.assertEqual(links, [failed[0]["id"]], "the failure list links to its row")
 
     def test_a_broken_input_is_a_clear_error(self):
         with harness.tempdir() as tmp:
-            bad = pathlib.Path(tmp, "x.json")
-            bad.write_text('{"not": "a report"')
-            p = subprocess.run([sys.executable, str(ROOT / "ci/report_html.py"), "--check",
-                                str(bad), "-o", os.path.join(tmp, "o.html")],
-                               capture_output=True, text=True, timeout=60)
-            self.assertEqual(p.returncode, 2)
-            self.assertIn("not a readable check report", p.stderr)
-            self.assertFalse(pathlib.Path(tmp, "o.html").exists())
+            for text in ('{"not": "a report"', '{"not": "a list of results"}'):
+                bad = pathlib.Path(tmp, "x.json")
+                bad.write_text(text)
+                p = subprocess.run([sys.executable, str(ROOT / "ci/report_html.py"), "--replay",
+                                    str(bad), "-o", os.path.join(tmp, "o.html")],
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(p.returncode, 2, text)
+                self.assertIn("not a readable replay report", p.stderr)
+                self.assertFalse(pathlib.Path(tmp, "o.html").exists())
 
 
 if __name__ == "__main__":
