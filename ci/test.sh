@@ -31,7 +31,8 @@ set +e
 python3 "$here/ci/replay.py" --bulkharness "$build/app/bulkharness" \
   --client "$here/ci/clients/medplum-export.sh {base_url} {out_dir} {timeout}" \
   --timeout 30 --jobs "$(( $(nproc) * 4 ))" \
-  --junit reports/medplum.junit.xml --json reports/medplum.json >reports/medplum.txt 2>&1
+  --junit reports/medplum.junit.xml --json reports/medplum.json --html reports/medplum.html \
+  >reports/medplum.txt 2>&1
 status=$?
 set -e
 tail -n 1 reports/medplum.txt
@@ -40,4 +41,4 @@ if [ "$status" -gt 1 ]; then
   echo "test: the @medplum/cli replay did not run (exit $status)" >&2
   exit 1
 fi
-echo "test: @medplum/cli replay report in build-sanitize/reports/medplum.{txt,junit.xml,json}"
+echo "test: @medplum/cli replay report in build-sanitize/reports/medplum.{txt,junit.xml,json,html}"
