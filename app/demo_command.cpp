@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app/commands.hpp"
+#include "app/download_progress.hpp"
 #include "app/server_settings.hpp"
 #include "client/net/run_export.hpp"
 #include "mockserver/judge/judge.hpp"
@@ -93,7 +94,12 @@ int export_command(const std::vector<std::string>& argv, std::ostream& out, std:
     err << "bulkharness export: " << cmd.error().message() << "\n";
     return 2;
   }
-  return client::run_export(*cmd, out, err);
+  // Progress on stderr once files are downloading (past the first second); stdout unchanged.
+  auto progress = DownloadProgressLine::on_stderr(err, !cmd->quiet);
+  const int code = client::run_export(
+      *cmd, out, err, [&](const client::DownloadProgress& p) { progress.update(p); });
+  progress.finish();
+  return code;
 }
 
 }  // namespace bh::app

@@ -42,6 +42,7 @@ std::string ProgressLine::text(std::uint64_t done, std::uint64_t failed) const {
     line += ", ~" +
             clock_text(elapsed / static_cast<double>(done) * static_cast<double>(total_ - done)) +
             " left";
+  if (!detail_.empty()) line += ", " + detail_;
   return line;
 }
 

@@ -28,13 +28,15 @@ class ProgressLine {
   void update(std::uint64_t done, std::uint64_t failed);
   // For runs that learn their size once started (check: the levels the server offers).
   void set_total(std::uint64_t total) { total_ = total; }
+  // Said after the counts from now on ("412.3 MB at 51.0 MB/s"); empty for nothing.
+  void set_detail(std::string detail) { detail_ = std::move(detail); }
   void finish();
 
  private:
   std::string text(std::uint64_t done, std::uint64_t failed) const;
   std::ostream& out_;
   bool terminal_;
-  std::string what_, failed_word_;
+  std::string what_, failed_word_, detail_;
   std::uint64_t total_;
   Clock now_;
   std::chrono::steady_clock::time_point start_, last_;

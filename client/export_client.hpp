@@ -69,6 +69,13 @@
 
 namespace bh::client {
 
+// Where the downloads stand, for a progress display (reading it changes nothing): the files the
+// manifest lists (0 before it arrived), how many are finished and how many of those failed, and
+// the body bytes received so far, files still arriving included.
+struct DownloadProgress {
+  std::uint64_t files = 0, finished = 0, failed = 0, bytes = 0;
+};
+
 class ExportClient {
  public:
   using EventCallback = std::function<void(const ClientEvent&)>;
@@ -95,6 +102,7 @@ class ExportClient {
   const std::optional<std::string>& progress() const { return progress_; }
   const ClientOptions& options() const { return opts_; }
   const TransitionCounts& transitions() const { return transitions_; }
+  DownloadProgress download_progress() const;
 
  private:
   enum class Phase { kKickoff, kPolling, kDownloading, kDeleting, kFinished };

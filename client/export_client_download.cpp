@@ -99,6 +99,17 @@ void ExportClient::on_file_head(InFlightMap::iterator it, Instant now) {
                                               std::move(*writer));
 }
 
+DownloadProgress ExportClient::download_progress() const {
+  DownloadProgress p;
+  p.files = files_.size();
+  for (const auto& f : files_) {
+    if (f.terminal()) ++p.finished;
+    if (f.state == FileState::kFailed) ++p.failed;
+    p.bytes += f.receiver ? f.receiver->bytes() : f.report.bytes;
+  }
+  return p;
+}
+
 void ExportClient::on_file_response(InFlight& rec, Instant now) {
   FileDownload& f = files_[rec.file];
   const int status = rec.status;

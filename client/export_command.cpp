@@ -202,11 +202,12 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
     }
     if (!seen.insert(flag).second && !repeatable(flag))
       return make_error(flag, "given more than once", "each option at most once");
-    if (flag == "--post" || flag == "--no-release" || flag == "--insecure") {
+    if (flag == "--post" || flag == "--no-release" || flag == "--insecure" || flag == "--quiet") {
       if (inline_value) return make_error(flag, "takes no value", "", quote(*inline_value));
       if (flag == "--post") c.use_post = true;
       if (flag == "--no-release") c.release = false;
       if (flag == "--insecure") c.insecure = true;
+      if (flag == "--quiet") c.quiet = true;
       continue;
     }
     const auto& flags = value_flags();
@@ -216,7 +217,7 @@ Result<ExportCommand> parse_export_args(const std::vector<std::string>& args) {
       for (const auto& [name, _] : flags)
         known += " " + name;
       return make_error(flag, flag.starts_with("-") ? "unknown option" : "unexpected argument",
-                        "one of:" + known + " --insecure --no-release --post");
+                        "one of:" + known + " --insecure --no-release --post --quiet");
     }
     if (!inline_value && i + 1 >= args.size())
       return make_error(flag, "missing value", "a value after " + flag);

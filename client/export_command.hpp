@@ -27,6 +27,7 @@
 //   --ca-file FILE            PEM certificates trusted besides the system's (https)
 //   --insecure                do not verify the server's certificate (https; say it on purpose)
 //   --no-release              do not DELETE the job after downloading
+//   --quiet                   no download progress line on stderr
 // to_client_options turns it into ClientOptions with the deadline `timeout` after `now`.
 #pragma once
 
@@ -67,6 +68,7 @@ struct ExportCommand {
   std::string scope = "system/*.read";
   std::string ca_file;
   bool insecure = false;
+  bool quiet = false;  // no progress line on stderr (app/download_progress.hpp)
 };
 
 Result<ExportCommand> parse_export_args(const std::vector<std::string>& args);

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "auth/key_file.hpp"
 #include "client/export_client.hpp"
@@ -23,6 +24,28 @@ std::string stamp(Duration since_start) {
   std::snprintf(buf, sizeof buf, "[%8.1fs] ", to_seconds(since_start));
   return buf;
 }
+
+// Samples the client's downloads on a timer; stopped with the io_context when the run ends.
+class ProgressSampler {
+ public:
+  ProgressSampler(boost::asio::io_context& ioc, const ExportClient& client,
+                  const OnDownloadProgress& report)
+      : timer_(ioc), client_(client), report_(report) {}
+  void start() {
+    if (!report_) return;
+    timer_.expires_after(std::chrono::milliseconds(250));
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      report_(client_.download_progress());
+      start();
+    });
+  }
+
+ private:
+  boost::asio::steady_timer timer_;
+  const ExportClient& client_;
+  const OnDownloadProgress& report_;
+};
 
 }  // namespace
 
@@ -49,7 +72,8 @@ void print_summary(const Outcome& o, Duration elapsed, std::ostream& out) {
       << "\nelapsed: " << elapsed_text << "\n";
 }
 
-int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
+int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err,
+               const OnDownloadProgress& on_progress) {
   out << "seed: " << cmd.seed << "\n";
   std::error_code ec;
   std::filesystem::create_directories(cmd.out_dir, ec);
@@ -89,7 +113,10 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
   if (cmd.insecure) out << "warning: --insecure: server certificates are not verified\n";
   net::HttpTransport transport(ioc, transport_options);
   net::ExportDriver driver(ioc, client, transport, clock);
+  ProgressSampler sampler(ioc, client, on_progress);
+  sampler.start();
   const Outcome outcome = driver.run();
+  if (on_progress) on_progress(client.download_progress());
   print_summary(outcome, clock.now() - start, out);
   return exit_code(outcome.kind);
 }

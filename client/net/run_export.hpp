@@ -7,17 +7,23 @@
 // appear under their final names only when complete), honours SIGINT/SIGTERM by cancelling the
 // job, and returns the exit code of the outcome (see client/outcome.hpp; 2 when the output
 // directory cannot be created or the options are unusable). parse_export_args (declared in
-// client/export_command.hpp) turns the command line into an ExportCommand.
+// client/export_command.hpp) turns the command line into an ExportCommand. When on_progress is
+// given it is called with the downloads' state every quarter second of the run (from the run's
+// own thread), for a progress line; it cannot change the run.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 
+#include "client/export_client.hpp"
 #include "client/export_command.hpp"
 #include "client/outcome.hpp"
 
 namespace bh::client {
 
-int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err);
+using OnDownloadProgress = std::function<void(const DownloadProgress&)>;
+int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err,
+               const OnDownloadProgress& on_progress = {});
 
 // The summary block run_export prints after the run (exposed for tests and other front ends).
 void print_summary(const Outcome& outcome, Duration elapsed, std::ostream& out);

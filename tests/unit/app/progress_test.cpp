@@ -5,18 +5,13 @@
 
 #include <sstream>
 
+#include "tests/unit/app/fake_steady_clock.hpp"
+
 namespace bh::app {
 namespace {
 
-struct FakeClock {
-  std::chrono::steady_clock::time_point t{};
-  ProgressLine::Clock fn() {
-    return [this] { return t; };
-  }
-};
-
 TEST(ProgressLine, QuietForTheFirstSecondAndWhenNothingWasPrinted) {
-  FakeClock c;
+  FakeSteadyClock c;
   std::ostringstream out;
   ProgressLine p(out, false, "sim", 10, "violations", c.fn());
   c.t += std::chrono::milliseconds(900);
@@ -26,7 +21,7 @@ TEST(ProgressLine, QuietForTheFirstSecondAndWhenNothingWasPrinted) {
 }
 
 TEST(ProgressLine, PlainLinesAtMostOncePerSecondWithTimeLeft) {
-  FakeClock c;
+  FakeSteadyClock c;
   std::ostringstream out;
   ProgressLine p(out, false, "sim", 100, "violations", c.fn());
   c.t += std::chrono::seconds(2);
@@ -46,7 +41,7 @@ TEST(ProgressLine, PlainLinesAtMostOncePerSecondWithTimeLeft) {
 }
 
 TEST(ProgressLine, OnATerminalOneLineRewrittenThenEnded) {
-  FakeClock c;
+  FakeSteadyClock c;
   std::ostringstream out;
   ProgressLine p(out, true, "sim", 4, "violations", c.fn());
   c.t += std::chrono::seconds(1);
