@@ -51,11 +51,7 @@ Status check_levels(const std::vector<std::string>& levels) {
 }
 
 Status writable(const std::optional<std::string>& path, const char* flag) {
-  if (!path) return Ok{};
-  auto dir = std::filesystem::path(*path).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir))
-    return make_error(std::string(flag) + " " + *path, "its directory does not exist");
-  return Ok{};
+  return path ? check_report_directory(*path, flag) : Status(Ok{});
 }
 
 // SMART credentials and TLS trust: the same flags as `export`.

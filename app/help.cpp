@@ -94,11 +94,13 @@ std::vector<CommandHelp> make_commands() {
        "[--since INSTANT] [--post] [--timeout S] [--parallel N] [--seed N] [--no-release]\n"
        "[--param NAME=VALUE]... [--ig-version V] [--bearer-token TOKEN]\n"
        "[--io-timeout S] [--max-backoff S] [--ca-file F] [--insecure]\n"
-       "[--client-id ID --private-key PEM|JWK [--token-url URL] [--scope S]] [--quiet]\n"
-       "the event log and the summary on stdout; while files download (past the first\n"
-       "second), progress on stderr: files done of the manifest's, failed so far, time left,\n"
-       "MB received and the rate; --quiet turns it off",
+       "[--client-id ID --private-key PEM|JWK [--token-url URL] [--scope S]]\n"
+       "[--report-json F] [--quiet]\n"
+       "the event log and the summary on stdout (--report-json F: the summary as JSON too);\n"
+       "while files download (past the first second), progress on stderr: files done of the\n"
+       "manifest's, failed so far, time left, MB received and the rate; --quiet turns it off",
        {"bulkharness export --base-url http://127.0.0.1:8080/fhir --out out/",
+        "bulkharness export --base-url URL --out out/ --report-json out.json --quiet   # for CI",
         "bulkharness export --base-url https://ehr.example/fhir --level group:g1 --type "
         "Patient,Condition --client-id app --private-key key.pem --out out/"},
        export_exit_codes()},

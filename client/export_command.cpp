@@ -172,6 +172,7 @@ const std::map<std::string, ValueHandler>& value_flags() {
       {"--private-key", text_flag("--private-key", &ExportCommand::private_key_file)},
       {"--scope", text_flag("--scope", &ExportCommand::scope)},
       {"--ca-file", text_flag("--ca-file", &ExportCommand::ca_file)},
+      {"--report-json", text_flag("--report-json", &ExportCommand::report_json)},
       {"--token-url",
        [](const std::string& v, ExportCommand& c) -> Status {
          if (!protocol::parse_url(v))

@@ -28,6 +28,7 @@
 //   --insecure                do not verify the server's certificate (https; say it on purpose)
 //   --no-release              do not DELETE the job after downloading
 //   --quiet                   no download progress line on stderr
+//   --report-json FILE        the outcome, every file and the counts as JSON (for machines)
 // to_client_options turns it into ClientOptions with the deadline `timeout` after `now`.
 #pragma once
 
@@ -68,7 +69,8 @@ struct ExportCommand {
   std::string scope = "system/*.read";
   std::string ca_file;
   bool insecure = false;
-  bool quiet = false;  // no progress line on stderr (app/download_progress.hpp)
+  std::string report_json;  // empty: none
+  bool quiet = false;       // no progress line on stderr (app/download_progress.hpp)
 };
 
 Result<ExportCommand> parse_export_args(const std::vector<std::string>& args);

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace bh {
 
@@ -44,6 +45,13 @@ Status write_file_atomically(const std::string& path, std::string_view content, 
     ::unlink(tmp.c_str());
     return e;
   }
+  return Ok{};
+}
+
+Status check_report_directory(const std::string& path, std::string_view flag) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    return make_error(std::string(flag) + " " + path, "its directory does not exist");
   return Ok{};
 }
 

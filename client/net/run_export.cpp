@@ -7,12 +7,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
 
 #include "auth/key_file.hpp"
 #include "client/export_client.hpp"
 #include "client/net/export_driver.hpp"
 #include "client/net/fs_output_sink.hpp"
 #include "client/net/http_transport.hpp"
+#include "core/atomic_file.hpp"
 #include "core/clock.hpp"
 
 namespace bh::client {
@@ -72,9 +74,41 @@ void print_summary(const Outcome& o, Duration elapsed, std::ostream& out) {
       << "\nelapsed: " << elapsed_text << "\n";
 }
 
+std::string summary_json(const ExportCommand& cmd, const Outcome& o, Duration elapsed) {
+  nlohmann::ordered_json j;
+  j["base_url"] = cmd.base_url;
+  j["seed"] = cmd.seed;
+  j["outcome"] = std::string(to_string(o.kind));
+  j["exit_code"] = exit_code(o.kind);
+  j["message"] = o.message;
+  j["elapsed_s"] = to_seconds(elapsed);
+  j["counts"] = {{"requests", o.counts.requests},
+                 {"files_expected", o.counts.files_expected},
+                 {"files_ok", o.counts.files_ok},
+                 {"bytes", o.counts.bytes},
+                 {"resources_by_type", o.counts.resources_by_type}};
+  j["files"] = nlohmann::ordered_json::array();
+  for (const auto& f : o.files)
+    j["files"].push_back({{"name", f.name},
+                          {"url", f.url},
+                          {"type", f.type},
+                          {"ok", f.ok},
+                          {"fetched", f.fetched},
+                          {"resources", f.resources},
+                          {"bytes", f.bytes},
+                          {"problem", f.problem}});
+  // Messages quote the server, which may send invalid UTF-8: replaced, never thrown.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err,
                const OnDownloadProgress& on_progress) {
   out << "seed: " << cmd.seed << "\n";
+  if (!cmd.report_json.empty())
+    if (auto st = check_report_directory(cmd.report_json, "--report-json"); !st) {
+      err << "bulkharness export: " << st.error().message() << "\n";
+      return kUsageExitCode;
+    }
   std::error_code ec;
   std::filesystem::create_directories(cmd.out_dir, ec);
   if (ec || !std::filesystem::is_directory(cmd.out_dir)) {
@@ -117,7 +151,14 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err,
   sampler.start();
   const Outcome outcome = driver.run();
   if (on_progress) on_progress(client.download_progress());
-  print_summary(outcome, clock.now() - start, out);
+  const Duration elapsed = clock.now() - start;
+  print_summary(outcome, elapsed, out);
+  if (!cmd.report_json.empty())
+    if (auto st = write_file_atomically(cmd.report_json, summary_json(cmd, outcome, elapsed));
+        !st) {
+      err << "bulkharness export: " << st.error().message() << "\n";
+      return kUsageExitCode;
+    }
   return exit_code(outcome.kind);
 }
 

@@ -9,7 +9,9 @@
 // directory cannot be created or the options are unusable). parse_export_args (declared in
 // client/export_command.hpp) turns the command line into an ExportCommand. When on_progress is
 // given it is called with the downloads' state every quarter second of the run (from the run's
-// own thread), for a progress line; it cannot change the run.
+// own thread), for a progress line; it cannot change the run. With cmd.report_json the summary
+// is also written there as JSON (whole or not at all); its directory is checked before the run
+// (exit 2), and a failed write is reported on `err` and makes the exit code 2.
 #pragma once
 
 #include <functional>
@@ -27,5 +29,7 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err,
 
 // The summary block run_export prints after the run (exposed for tests and other front ends).
 void print_summary(const Outcome& outcome, Duration elapsed, std::ostream& out);
+// The same as JSON (--report-json): outcome, exit_code, message, counts, every file, elapsed_s.
+std::string summary_json(const ExportCommand& cmd, const Outcome& outcome, Duration elapsed);
 
 }  // namespace bh::client
