@@ -7,7 +7,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
 shift || true
 
-packages=(g++ cmake ninja-build python3 libboost1.81-dev nlohmann-json3-dev librapidcheck-dev zlib1g-dev
+packages=(g++ cmake ninja-build python3 libboost1.81-dev nlohmann-json3-dev libsimdjson-dev
+          librapidcheck-dev zlib1g-dev
           libssl-dev libcpp-jwt-dev
           libgtest-dev libgmock-dev clang-format)
 source "$here/ci/lib.sh"

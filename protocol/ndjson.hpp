@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/ndjson_fast_check.hpp"
+
 namespace bh::protocol {
 
 struct NdjsonProblem {
@@ -75,6 +77,7 @@ class NdjsonValidator {
   void drain_oversized();  // moves the framer's new oversized-line reports into the summary
   void problem(std::uint64_t line, std::string message);
   std::string expected_;
+  NdjsonFastCheck fast_;  // decides the lines that are fine; the rest get the exact check
   std::size_t max_problems_;
   NdjsonSummary summary_;
   std::size_t oversized_seen_ = 0;
