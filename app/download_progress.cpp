@@ -21,13 +21,9 @@ DownloadProgressLine DownloadProgressLine::on_stderr(std::ostream& err, bool ena
 
 void DownloadProgressLine::update(const client::DownloadProgress& p) {
   if (!enabled_ || p.files == 0) return;
-  if (!line_) {
-    line_.emplace(out_, terminal_, "download", p.files, "failed", now_);
-    start_ = now_();
-  }
+  if (!line_) line_.emplace(out_, terminal_, "download", p.files, "failed", now_);
   line_->set_total(p.files);  // a refreshed manifest may list a different number
-  line_->set_detail(
-      bytes_and_rate(p.bytes, std::chrono::duration<double>(now_() - start_).count()));
+  line_->set_detail(bytes_and_rate(p.bytes, line_->elapsed_seconds()));
   line_->update(p.finished, p.failed);
 }
 

@@ -29,8 +29,7 @@ class DownloadProgressLine {
   std::ostream& out_;
   bool terminal_, enabled_;
   ProgressLine::Clock now_;
-  std::optional<ProgressLine> line_;
-  std::chrono::steady_clock::time_point start_{};
+  std::optional<ProgressLine> line_;  // made, and its clock started, when files are first seen
 };
 
 // "412.3 MB at 51.0 MB/s": bytes received in `seconds` (no rate before any time has passed).

@@ -33,8 +33,12 @@ ProgressLine ProgressLine::on_stderr(std::ostream& err, bool enabled, std::strin
   return p;
 }
 
+double ProgressLine::elapsed_seconds() const {
+  return std::chrono::duration<double>(now_() - start_).count();
+}
+
 std::string ProgressLine::text(std::uint64_t done, std::uint64_t failed) const {
-  const double elapsed = std::chrono::duration<double>(now_() - start_).count();
+  const double elapsed = elapsed_seconds();
   std::string line = what_ + ": " + std::to_string(done) + "/" + std::to_string(total_) + ", " +
                      std::to_string(failed) + " " + failed_word_ + " so far, " +
                      clock_text(elapsed) + " elapsed";

@@ -31,6 +31,7 @@ class ProgressLine {
   // Said after the counts from now on ("412.3 MB at 51.0 MB/s"); empty for nothing.
   void set_detail(std::string detail) { detail_ = std::move(detail); }
   void finish();
+  double elapsed_seconds() const;  // since the line was made
 
  private:
   std::string text(std::uint64_t done, std::uint64_t failed) const;

@@ -145,7 +145,6 @@ std::optional<NdjsonProblem> NdjsonFramer::finish() {
 NdjsonValidator::NdjsonValidator(std::string expected_type, std::size_t max_line_bytes,
                                  std::size_t max_problems)
     : expected_(std::move(expected_type)),
-      fast_(expected_),
       max_problems_(max_problems),
       framer_(max_line_bytes,
               [this](std::string_view line, std::uint64_t line_no) { on_line(line, line_no); }) {}
@@ -174,7 +173,7 @@ void NdjsonValidator::on_line(std::string_view line, std::uint64_t line_no) {
   // Oversized lines before this one were reported by the framer already: record them first so
   // problems stay in line order.
   drain_oversized();
-  if (fast_.accepts(line)) {
+  if (fast_.accepts(line, expected_)) {
     ++summary_.resources;
     return;
   }

@@ -1,7 +1,5 @@
 #include "protocol/ndjson_fast_check.hpp"
 
-#include <utility>
-
 #include <simdjson.h>
 
 namespace bh::protocol {
@@ -10,11 +8,11 @@ struct NdjsonFastCheck::Parser {
   simdjson::dom::parser dom{kMaxLine};
 };
 
-NdjsonFastCheck::NdjsonFastCheck(std::string expected_type) : expected_(std::move(expected_type)) {}
+NdjsonFastCheck::NdjsonFastCheck() = default;
 
 NdjsonFastCheck::~NdjsonFastCheck() = default;
 
-bool NdjsonFastCheck::accepts(std::string_view line) {
+bool NdjsonFastCheck::accepts(std::string_view line, std::string_view expected) {
   if (line.size() > kMaxLine) return false;
   if (!parser_) parser_ = std::make_unique<Parser>();
   // realloc_if_needed: the line is copied into simdjson's padded buffer (it reads past the end).
@@ -28,7 +26,7 @@ bool NdjsonFastCheck::accepts(std::string_view line) {
     if (field.value.get_string().get(type)) return false;
     found = true;
   }
-  return found && (expected_.empty() || type == expected_);
+  return found && (expected.empty() || type == expected);
 }
 
 }  // namespace bh::protocol

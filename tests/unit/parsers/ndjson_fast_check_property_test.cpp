@@ -99,20 +99,20 @@ bool never_accepts_more(const Check& check) {
 
 TEST(NdjsonFastCheck, AcceptsOnlyWhatTheExactRulesAccept) {
   EXPECT_TRUE(never_accepts_more([](const std::string& line, const std::string& expected) {
-    return NdjsonFastCheck(expected).accepts(line);
+    return NdjsonFastCheck().accepts(line, expected);
   }));
 }
 
 TEST(NdjsonFastCheck, CanaryIgnoringTheExpectedTypeIsCaught) {
   EXPECT_FALSE(never_accepts_more([](const std::string& line, const std::string&) {
-    return NdjsonFastCheck("").accepts(line);
+    return NdjsonFastCheck().accepts(line, "");
   }));
 }
 
 RC_GTEST_PROP(NdjsonFastCheck, PlainResourcesTakeTheFastPath, ()) {
   const std::string line = resource_line();
   const std::string type = nlohmann::json::parse(line)["resourceType"];
-  RC_ASSERT(NdjsonFastCheck(type).accepts(line));
+  RC_ASSERT(NdjsonFastCheck().accepts(line, type));
 }
 
 RC_GTEST_PROP(NdjsonFastCheck, TheValidatorCountsWhatTheOracleAccepts, ()) {
@@ -135,7 +135,7 @@ RC_GTEST_PROP(NdjsonFastCheck, TheValidatorCountsWhatTheOracleAccepts, ()) {
 TEST(NdjsonFastCheck, LinesOverTheLimitAreLeftToTheExactCheck) {
   const std::string line = "{\"resourceType\":\"Patient\",\"pad\":\"" +
                            std::string(NdjsonFastCheck::kMaxLine, 'x') + "\"}";
-  EXPECT_FALSE(NdjsonFastCheck("Patient").accepts(line));
+  EXPECT_FALSE(NdjsonFastCheck().accepts(line, "Patient"));
   NdjsonValidator v("Patient");
   v.feed(line + "\n");
   EXPECT_EQ(v.finish().resources, 1u);  // still a resource, by the exact check
