@@ -1,6 +1,7 @@
 #include "datagen/json_writer.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstring>
 
 #include "core/assert.hpp"
@@ -107,81 +108,33 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-void JsonWriter::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (depth_ > 0) {
-    bool& has = has_item_[static_cast<std::size_t>(depth_ - 1)];
-    if (has) out_->push_back(',');
-    has = true;
-  }
-}
-
-void JsonWriter::push() {
-  BH_ASSERT(depth_ < kMaxDepth, "JsonWriter: nesting too deep");
-  has_item_[static_cast<std::size_t>(depth_)] = false;
-  ++depth_;
-}
-
-JsonWriter& JsonWriter::begin_object() {
-  before_value();
-  out_->push_back('{');
-  push();
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_object() {
-  BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: unbalanced end_object");
-  --depth_;
-  out_->push_back('}');
-  return *this;
-}
-
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_->push_back('[');
-  push();
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: unbalanced end_array");
-  --depth_;
-  out_->push_back(']');
-  return *this;
-}
-
-JsonWriter& JsonWriter::key(std::string_view name) {
-  BH_ASSERT(depth_ > 0 && !after_key_, "JsonWriter: key outside an object");
-  // Keys are element names from our own builders ([A-Za-z]): nothing to escape, so no scan.
+JsonWriter& JsonWriter::members(std::string_view object_json) {
+  BH_ASSERT(depth_ > 0 && !after_key_ && object_json.size() >= 2 && object_json.front() == '{' &&
+                object_json.back() == '}',
+            "JsonWriter: members() takes a serialized object, inside an open one");
+  const std::string_view inside = object_json.substr(1, object_json.size() - 2);
+  if (inside.empty()) return *this;
   bool& has = has_item_[static_cast<std::size_t>(depth_ - 1)];
-  out_->append(has ? std::string_view(",\"") : std::string_view("\""));
+  if (has) out_->push_back(',');
   has = true;
-  out_->append(name);
-  out_->append("\":", 2);
-  after_key_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::str(std::string_view value) {
-  before_value();
-  append_json_string(*out_, value);
+  out_->append(inside);
   return *this;
 }
 
 void append_decimal(std::string& out, std::uint64_t value, int min_digits) {
-  char buf[24];
-  int n = 0;
+  // Right to left into a buffer, then one append (ids and amounts: several per resource).
+  char buf[48];
+  char* const end = buf + sizeof buf;
+  char* p = end;
   do {
-    buf[n++] = static_cast<char>('0' + value % 10);
+    *--p = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
-  for (int pad = n; pad < min_digits; ++pad)
-    out.push_back('0');
-  while (n > 0)
-    out.push_back(buf[--n]);
+  BH_ASSERT(min_digits <= 24, "append_decimal: at most 24 digits of padding");
+  const auto width = static_cast<std::ptrdiff_t>(min_digits);
+  while (end - p < width)
+    *--p = '0';
+  out.append(p, static_cast<std::size_t>(end - p));
 }
 
 JsonWriter& JsonWriter::number(std::uint64_t value) {
@@ -193,9 +146,9 @@ JsonWriter& JsonWriter::number(std::uint64_t value) {
 JsonWriter& JsonWriter::hundredths(std::uint64_t value) {
   number(value / 100);
   const auto frac = value % 100;
-  out_->push_back('.');
-  out_->push_back(static_cast<char>('0' + frac / 10));
-  out_->push_back(static_cast<char>('0' + frac % 10));
+  const char tail[3] = {'.', static_cast<char>('0' + frac / 10),
+                        static_cast<char>('0' + frac % 10)};
+  out_->append(tail, 3);
   return *this;
 }
 

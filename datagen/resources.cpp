@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/assert.hpp"
+#include "datagen/json_table.hpp"
 #include "datagen/vocab.hpp"
 #include "protocol/fhir_instant.hpp"
 
@@ -32,12 +33,12 @@ void write_resource(const Model& model, const ResourceKey& key, ResourceWriter& 
   BH_ASSERT(false, "write_resource: Groups stream through GroupStream");
 }
 
-std::string fhir_date(Instant t) {
-  return protocol::format_fhir_instant(t).substr(0, 10);
+InstantText fhir_date(Instant t) {
+  return InstantText(t, 10);
 }
 
-std::string fhir_date_time(Instant t) {
-  return protocol::format_fhir_instant(t);
+InstantText fhir_date_time(Instant t) {
+  return InstantText(t, 24);
 }
 
 Instant days_before(Instant t, std::uint64_t days) {
@@ -52,7 +53,7 @@ std::uint64_t pick_provider(Rng& rng) {
   return rng.uniform(kPayers, kOrganizations - 1);
 }
 
-std::string long_text(Rng& rng) {
+void write_long_text(JsonWriter& json, Rng& rng) {
   // Each fragment ends without trailing whitespace issues once joined; the set covers every
   // escape JSON has for text FHIR allows (no control characters besides tab/CR/LF).
   static constexpr std::array<std::string_view, 6> kFragments{
@@ -63,18 +64,29 @@ std::string long_text(Rng& rng) {
       "Naïve café façade résumé: ünïcödé séctiön.\r\n",
       "Adjudication notes: submitted, eligible, benefit, copay and deductible amounts match. ",
   };
+  static const JsonTable<kFragments.size()> kEscaped(
+      [](JsonWriter& w, std::size_t i) { w.str(kFragments[i]); });
   const std::uint64_t target = rng.uniform(4096, 12288);
-  std::string text;
-  text.reserve(static_cast<std::size_t>(target) + 128);
-  while (text.size() < target)
-    text += pick(rng, kFragments);
-  text += "End of note.";
-  return text;
+  std::string& out = json.raw_value();
+  out.push_back('"');
+  for (std::uint64_t length = 0; length < target;) {
+    const std::size_t i = pick_index(rng, kFragments);
+    const std::string_view quoted = kEscaped[i];
+    out.append(quoted.substr(1, quoted.size() - 2));
+    length += kFragments[i].size();
+  }
+  out.append("End of note.\"");
 }
 
 void write_reference(JsonWriter& json, const Model& model, Type type, std::uint64_t index,
                      std::uint32_t k) {
-  json.reference(type_name(type), model.id(type, index, k));
+  // Types and ids need no escaping ([A-Za-z0-9.-]), so the value is written as it is.
+  std::string& out = json.raw_value();
+  out.append(R"({"reference":")");
+  out.append(type_name(type));
+  out.push_back('/');
+  model.append_id(out, type, index, k);
+  out.append(R"("})");
 }
 
 }  // namespace bh::datagen::detail

@@ -8,13 +8,17 @@
 // Groups are not built here: their member list streams (group_stream.hpp).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/rng.hpp"
 #include "core/time.hpp"
 #include "datagen/model.hpp"
 #include "datagen/resource_writer.hpp"
+#include "protocol/fhir_instant.hpp"
 
 namespace bh::datagen::detail {
 
@@ -31,8 +35,19 @@ void write_observation(const Model& model, std::uint64_t member, std::uint32_t k
                        ResourceWriter& w);
 
 // Shared helpers.
-std::string fhir_date(Instant t);       // "2023-04-05"
-std::string fhir_date_time(Instant t);  // an instant, valid as a FHIR dateTime
+// A date or instant's text in a fixed buffer: builders write several per resource, and a
+// std::string of an instant's 24 characters would be an allocation each.
+class InstantText {
+ public:
+  InstantText(Instant t, std::size_t size) : chars_(protocol::fhir_instant_chars(t)), size_(size) {}
+  operator std::string_view() const { return {chars_.data(), size_}; }  // NOLINT: by design
+
+ private:
+  std::array<char, 24> chars_;
+  std::size_t size_;
+};
+InstantText fhir_date(Instant t);       // "2023-04-05"
+InstantText fhir_date_time(Instant t);  // an instant, valid as a FHIR dateTime
 Instant days_before(Instant t, std::uint64_t days);
 // The payer that covers a member (org index): org-1 for plan A, org-2 otherwise.
 std::uint64_t payer_of(const Model& model, std::uint64_t member);
@@ -40,7 +55,10 @@ std::uint64_t payer_of(const Model& model, std::uint64_t member);
 std::uint64_t pick_provider(Rng& rng);
 // Several KB of note text with quotes, backslashes, tabs, newlines and non-ASCII (1-4 byte
 // UTF-8), to exercise escaping and long lines.
-std::string long_text(Rng& rng);
+// Written as a JSON string from fragments escaped once (the draws and the text are those of the
+// one-string version this replaced; the escaping of a concatenation of valid UTF-8 pieces is
+// the concatenation of their escapings).
+void write_long_text(JsonWriter& json, Rng& rng);
 // Writes {"reference":"Type/id"} for a resource of the model.
 void write_reference(JsonWriter& json, const Model& model, Type type, std::uint64_t index,
                      std::uint32_t k = 0);

@@ -1,6 +1,10 @@
 // Builder for claims: ExplanationOfBenefit (the payer resource CMS-0057-F exports most).
+#include <array>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
+#include "datagen/json_table.hpp"
 #include "datagen/resources.hpp"
 #include "datagen/vocab.hpp"
 
@@ -12,8 +16,14 @@ void write_money(JsonWriter& json, std::uint64_t cents) {
   json.begin_object().key("value").hundredths(cents).field("currency", "USD").end_object();
 }
 
-void write_total(JsonWriter& json, std::string_view category, std::uint64_t cents) {
-  json.begin_object().key("category").codeable(sys::kAdjudication, category, {});
+// `category` is one of kTotalCategories.
+inline constexpr std::array<std::string_view, 2> kTotalCategories{"submitted", "benefit"};
+
+void write_total(JsonWriter& json, std::size_t category, std::uint64_t cents) {
+  static const auto kCategoryJson = table_of(
+      kTotalCategories,
+      [](JsonWriter& j, std::string_view code) { j.codeable(sys::kAdjudication, code, {}); });
+  json.begin_object().key("category").raw(kCategoryJson[category]);
   json.key("amount");
   write_money(json, cents);
   json.end_object();
@@ -28,8 +38,13 @@ void write_eob(const Model& model, std::uint64_t member, std::uint32_t k, Resour
   const Instant created = days_before(updated, rng.uniform(0, 5));
   const Instant service_start = days_before(created, rng.uniform(1, 60));
   const Instant service_end = days_before(created, rng.uniform(0, 1));
-  const Code& claim_type = pick(rng, kClaimTypes);
-  const Code& service = pick(rng, kCptCodes);
+  static const auto kTypeJson = table_of(kClaimTypes, [](JsonWriter& j, const Code& c) {
+    j.codeable(sys::kClaimType, c.code, c.display);
+  });
+  static const auto kServiceJson = table_of(
+      kCptCodes, [](JsonWriter& j, const Code& c) { j.codeable(sys::kCpt, c.code, c.display); });
+  const std::size_t claim_type = pick_index(rng, kClaimTypes);
+  const std::size_t service = pick_index(rng, kCptCodes);
   const std::uint64_t provider = pick_provider(rng);
   // About one EOB in eight names its rendering practitioner as a contained resource.
   const bool contained = rng.chance(0.125);
@@ -55,7 +70,7 @@ void write_eob(const Model& model, std::uint64_t member, std::uint32_t k, Resour
     json.end_object().end_array();
   }
   if (w.element("status")) json.str("active");
-  if (w.element("type")) json.codeable(sys::kClaimType, claim_type.code, claim_type.display);
+  if (w.element("type")) json.raw(kTypeJson[claim_type]);
   if (w.element("use")) json.str("claim");
   if (w.element("patient")) write_reference(json, model, Type::Patient, member);
   if (w.element("billablePeriod")) {
@@ -79,20 +94,22 @@ void write_eob(const Model& model, std::uint64_t member, std::uint32_t k, Resour
   }
   if (w.element("item")) {
     json.begin_array().begin_object().field_uint("sequence", 1).key("productOrService");
-    json.codeable(sys::kCpt, service.code, service.display);
+    json.raw(kServiceJson[service]);
     json.field("servicedDate", fhir_date(service_start)).key("net");
     write_money(json, submitted);
     json.end_object().end_array();
   }
   if (w.element("total")) {
     json.begin_array();
-    write_total(json, "submitted", submitted);
-    write_total(json, "benefit", benefit);
+    write_total(json, 0, submitted);
+    write_total(json, 1, benefit);
     json.end_array();
   }
   if (note && w.element("processNote")) {
     json.begin_array().begin_object().field_uint("number", 1).field("type", "display");
-    json.field("text", long_text(rng)).end_object().end_array();
+    json.key("text");
+    write_long_text(json, rng);
+    json.end_object().end_array();
   }
   w.end();
 }

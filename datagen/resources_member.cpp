@@ -1,7 +1,12 @@
 // Builders for who the data is about and who pays: Patient, Coverage, Organization.
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
+#include "datagen/json_table.hpp"
 #include "datagen/resources.hpp"
 #include "datagen/vocab.hpp"
 
@@ -14,16 +19,20 @@ std::string member_number(const Model& model, std::uint64_t member) {
   return "M" + model.id(Type::Patient, member).substr(3);
 }
 
-void write_address(JsonWriter& json, const Place& place, std::string_view use,
-                   std::string_view line) {
-  json.begin_array().begin_object().field("use", use).key("line").begin_array().str(line);
-  json.end_array()
+void write_place(JsonWriter& json, const Place& place) {
+  json.begin_object()
       .field("city", place.city)
       .field("state", place.state)
       .field("postalCode", place.postal_code)
       .field("country", "US")
-      .end_object()
-      .end_array();
+      .end_object();
+}
+
+// `place_json` is write_place's object for the address's place.
+void write_address(JsonWriter& json, std::string_view place_json, std::string_view use,
+                   std::string_view line) {
+  json.begin_array().begin_object().field("use", use).key("line").begin_array().str(line);
+  json.end_array().members(place_json).end_object().end_array();
 }
 
 struct Sex {
@@ -38,19 +47,29 @@ Sex draw_sex(Rng& rng) {
   return roll == 98 ? Sex{"other", "UNK"} : Sex{"unknown", "UNK"};
 }
 
+// US Core birthsex codes, in the order of kBirthSexJson.
+inline constexpr std::array<std::string_view, 3> kBirthSexes{"F", "M", "UNK"};
+
 void write_extensions(JsonWriter& json, Rng& rng, const Sex& sex) {
-  const Code& race = pick(rng, kRaces);
-  json.begin_array();
-  json.begin_object().field("url", sys::kUsCoreRace).key("extension").begin_array();
-  json.begin_object().field("url", "ombCategory").key("valueCoding");
-  json.coding(sys::kOmbRace, race.code, race.display).end_object();
-  json.begin_object().field("url", "text").field("valueString", race.display).end_object();
-  json.end_array().end_object();
-  json.begin_object()
-      .field("url", sys::kUsCoreBirthSex)
-      .field("valueCode", sex.birth_sex)
-      .end_object();
-  json.end_array();
+  static const auto kRaceJson = table_of(kRaces, [](JsonWriter& j, const Code& race) {
+    j.begin_object().field("url", sys::kUsCoreRace).key("extension").begin_array();
+    j.begin_object().field("url", "ombCategory").key("valueCoding");
+    j.coding(sys::kOmbRace, race.code, race.display).end_object();
+    j.begin_object().field("url", "text").field("valueString", race.display).end_object();
+    j.end_array().end_object();
+  });
+  static const auto kBirthSexJson = table_of(kBirthSexes, [](JsonWriter& j, std::string_view c) {
+    j.begin_object().field("url", sys::kUsCoreBirthSex).field("valueCode", c).end_object();
+  });
+  const std::size_t race = pick_index(rng, kRaces);
+  const auto birth_sex = static_cast<std::size_t>(
+      std::find(kBirthSexes.begin(), kBirthSexes.end(), sex.birth_sex) - kBirthSexes.begin());
+  json.begin_array().raw(kRaceJson[race]).raw(kBirthSexJson[birth_sex]).end_array();
+}
+
+const JsonTable<kPlaces.size()>& place_json() {
+  static const auto kPlaceJson = table_of(kPlaces, write_place);
+  return kPlaceJson;
 }
 
 }  // namespace
@@ -66,7 +85,7 @@ void write_patient(const Model& model, std::uint64_t member, ResourceWriter& w) 
   const std::string_view family = non_ascii ? pick(rng, kNonAsciiFamily) : pick(rng, kFamilyNames);
   const bool middle = rng.chance(0.3);
   const std::string_view middle_name = pick(rng, kGivenNames);
-  const Place& place = pick(rng, kPlaces);
+  const std::size_t place = pick_index(rng, kPlaces);
   const std::string line =
       std::to_string(rng.uniform(1, 9999)) + " " + std::string(pick(rng, kStreets));
   const Instant born = days_before(last_updated_floor(), rng.uniform(0, 90 * 365));
@@ -76,8 +95,9 @@ void write_patient(const Model& model, std::uint64_t member, ResourceWriter& w) 
   w.begin(Type::Patient, model, member, 0);
   if (extended && w.element("extension")) write_extensions(json, rng, sex);
   if (w.element("identifier")) {
-    json.begin_array().begin_object().field("use", "usual").key("type");
-    json.codeable(sys::kV2IdType, "MB", "Member Number");
+    static const JsonTable<1> kTypeJson(
+        [](JsonWriter& j, std::size_t) { j.codeable(sys::kV2IdType, "MB", "Member Number"); });
+    json.begin_array().begin_object().field("use", "usual").key("type").raw(kTypeJson[0]);
     json.field("system", sys::kMemberId).field("value", member_number(model, member));
     json.end_object().end_array();
   }
@@ -95,7 +115,7 @@ void write_patient(const Model& model, std::uint64_t member, ResourceWriter& w) 
   }
   if (w.element("gender")) json.str(sex.gender);
   if (w.element("birthDate")) json.str(fhir_date(born));
-  if (w.element("address")) write_address(json, place, "home", line);
+  if (w.element("address")) write_address(json, place_json()[place], "home", line);
   w.end();
 }
 
@@ -113,10 +133,17 @@ void write_coverage(const Model& model, std::uint64_t member, ResourceWriter& w)
     json.field("value", member_number(model, member) + "-01").end_object().end_array();
   }
   if (w.element("status")) json.str(cancelled ? "cancelled" : "active");
-  if (w.element("type")) json.codeable(sys::kActCode, "HIP", "health insurance plan policy");
+  static const JsonTable<1> kTypeJson([](JsonWriter& j, std::size_t) {
+    j.codeable(sys::kActCode, "HIP", "health insurance plan policy");
+  });
+  static const JsonTable<1> kRelationshipJson(
+      [](JsonWriter& j, std::size_t) { j.codeable(sys::kSubscriberRelationship, "self", "Self"); });
+  static const JsonTable<1> kClassTypeJson(
+      [](JsonWriter& j, std::size_t) { j.codeable(sys::kCoverageClass, "plan", "Plan"); });
+  if (w.element("type")) json.raw(kTypeJson[0]);
   if (w.element("subscriberId")) json.str(member_number(model, member));
   if (w.element("beneficiary")) write_reference(json, model, Type::Patient, member);
-  if (w.element("relationship")) json.codeable(sys::kSubscriberRelationship, "self", "Self");
+  if (w.element("relationship")) json.raw(kRelationshipJson[0]);
   if (w.element("period")) {
     json.begin_object().field("start", fhir_date(start));
     if (cancelled) json.field("end", fhir_date(updated));
@@ -128,7 +155,7 @@ void write_coverage(const Model& model, std::uint64_t member, ResourceWriter& w)
     json.end_array();
   }
   if (w.element("class")) {
-    json.begin_array().begin_object().key("type").codeable(sys::kCoverageClass, "plan", "Plan");
+    json.begin_array().begin_object().key("type").raw(kClassTypeJson[0]);
     json.field("value", plan_a ? "PLAN-A" : "PLAN-B")
         .field("name", plan_a ? "Plan A – Gold" : "Plan B – Silver")
         .end_object()
@@ -158,7 +185,12 @@ void write_organization(const Model& model, std::uint64_t org, ResourceWriter& w
     json.end_array();
   }
   if (w.element("name")) json.str(info.name);
-  if (w.element("address")) write_address(json, info.place, "work", "1 Health Plaza");
+  if (w.element("address")) {
+    std::string place;  // five organizations in all: not worth a table
+    JsonWriter place_writer(place);
+    write_place(place_writer, info.place);
+    write_address(json, place, "work", "1 Health Plaza");
+  }
   w.end();
 }
 

@@ -12,9 +12,16 @@
 
 namespace bh::datagen::detail {
 
+// The index pick() would take: the same single draw, for builders that also look up the entry's
+// serialized form (json_table.hpp).
+template <class T, std::size_t N>
+std::size_t pick_index(Rng& rng, const std::array<T, N>&) {
+  return static_cast<std::size_t>(rng.uniform(0, N - 1));
+}
+
 template <class T, std::size_t N>
 const T& pick(Rng& rng, const std::array<T, N>& table) {
-  return table[static_cast<std::size_t>(rng.uniform(0, N - 1))];
+  return table[pick_index(rng, table)];
 }
 
 struct Code {

@@ -125,12 +125,13 @@ Result<Instant> parse_fhir_instant(std::string_view text) {
 // Digits written by hand, not with snprintf: every generated resource carries an instant, and
 // snprintf's format parsing was a fifth of serve's CPU streaming an export (perf,
 // bench/download.py).
-std::string format_fhir_instant(Instant t) {
+std::array<char, 24> fhir_instant_chars(Instant t) {
   const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
   const auto day = std::chrono::floor<days>(ms);
   const std::chrono::year_month_day ymd{day};
   const std::chrono::hh_mm_ss tod{ms - day};
-  std::string out = "0000-00-00T00:00:00.000Z";
+  std::array<char, 24> out{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0',
+                           '0', ':', '0', '0', ':', '0', '0', '.', '0', '0', '0', 'Z'};
   const auto put = [&out](std::size_t at, int width, long long value) {
     for (auto i = at + static_cast<std::size_t>(width); i-- > at; value /= 10)
       out[i] = static_cast<char>('0' + value % 10);
@@ -143,6 +144,11 @@ std::string format_fhir_instant(Instant t) {
   put(17, 2, tod.seconds().count());
   put(20, 3, tod.subseconds().count());
   return out;
+}
+
+std::string format_fhir_instant(Instant t) {
+  const auto chars = fhir_instant_chars(t);
+  return std::string(chars.data(), chars.size());
 }
 
 }  // namespace bh::protocol

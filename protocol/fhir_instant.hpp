@@ -9,6 +9,7 @@
 // milliseconds: "2026-01-01T00:00:00.000Z".
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,8 @@ namespace bh::protocol {
 
 Result<Instant> parse_fhir_instant(std::string_view text);
 std::string format_fhir_instant(Instant t);
+// The same 24 characters in a fixed buffer, for generators that write millions of instants
+// (a std::string of 24 is past the small-string buffer, so format_fhir_instant allocates).
+std::array<char, 24> fhir_instant_chars(Instant t);
 
 }  // namespace bh::protocol

@@ -104,5 +104,50 @@ TEST(JsonWriter, CodingHelpers) {
             R"([{"coding":[{"system":"s","code":"c"}],"text":"t"},{"reference":"Patient/pt-1"}])");
 }
 
+// Keys past the short-key buffer take the three-append path; both must write the same framing.
+TEST(JsonWriter, ShortAndLongKeysAreFramedAlike) {
+  const std::string long_name(JsonWriter::kShortKey + 1, 'k');
+  const std::string edge_name(JsonWriter::kShortKey, 'e');
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field_uint("a", 1).field_uint(long_name, 2).field_uint(edge_name, 3);
+  w.end_object().begin_object().field_uint(long_name, 4).end_object();
+  EXPECT_EQ(out,
+            "{\"a\":1,\"" + long_name + "\":2,\"" + edge_name + "\":3}{\"" + long_name + "\":4}");
+}
+
+// raw() and members() splice what a JsonWriter wrote earlier (json_table.hpp); the commas
+// around them must be those the spliced calls would have written in place.
+TEST(JsonWriter, SplicedValuesAndMembersGetTheirCommas) {
+  std::string coding;
+  JsonWriter(coding).coding("s", "c", "d");
+  std::string unit;
+  JsonWriter(unit).begin_object().field("unit", "kg").field("code", "kg").end_object();
+
+  std::string spliced;
+  JsonWriter w(spliced);
+  w.begin_array().raw(coding).raw(coding).end_array();
+  w.begin_object().members(unit).field_uint("n", 1).members("{}").members(unit).end_object();
+  w.begin_object().key("v").raw("7").members(unit).end_object();
+
+  std::string in_place;
+  JsonWriter p(in_place);
+  p.begin_array().coding("s", "c", "d").coding("s", "c", "d").end_array();
+  p.begin_object().field("unit", "kg").field("code", "kg").field_uint("n", 1);
+  p.field("unit", "kg").field("code", "kg").end_object();
+  p.begin_object().field_uint("v", 7).field("unit", "kg").field("code", "kg").end_object();
+  EXPECT_EQ(spliced, in_place);
+}
+
+TEST(JsonWriter, DecimalsArePaddedAndWhole) {
+  std::string out;
+  append_decimal(out, 0);
+  out += ' ';
+  append_decimal(out, 42, 7);
+  out += ' ';
+  append_decimal(out, 18446744073709551615ULL, 24);
+  EXPECT_EQ(out, "0 0000042 000018446744073709551615");
+}
+
 }  // namespace
 }  // namespace bh::datagen
