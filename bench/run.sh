@@ -21,11 +21,13 @@ run() {  # run NAME SCRIPT ARGS...: prints a heading, keeps the JSON figures
 if ((${#quick[@]})); then
   run status status_polling.py --seconds 2 --rounds 1
   run download download.py --resources 100000 --rounds 1
+  run datagen datagen_speed.py --members 5000 --rounds 3
   run sim sim_speed.py --runs 2000
   run check check_speed.py --explore 8
 else
   run status status_polling.py
   run download download.py
+  run datagen datagen_speed.py
   run sim sim_speed.py
   run check check_speed.py
 fi
