@@ -186,6 +186,43 @@ TEST(ManifestFaults, AddedFilesAreServedAndPagesCoverEverything) {
   EXPECT_EQ(p2["output"].back(), all["output"].back());
 }
 
+// The error and deleted files are built from one dumped line with the number spliced in; each
+// line must be exactly the document dumped on its own, past the digit-count boundaries too.
+TEST(ManifestFaults, AddedFilesHoldEachLineAsItsOwnDump) {
+  const auto lines_of = [](const std::string& kind, const std::string& field) {
+    MockTest t(one_rule("status", {{"kind", kind}, {"count", 101}}, {{"job_state", "completed"}}));
+    const Json m = manifest_of(t);
+    const std::string url = m[field].at(0)["url"].get<std::string>();
+    const std::string body = testing::seen(t.get(testing::path_of(url))).body;
+    std::vector<std::string> lines;
+    for (std::size_t at = 0, nl; (nl = body.find('\n', at)) != std::string::npos; at = nl + 1)
+      lines.push_back(body.substr(at, nl - at));
+    EXPECT_EQ(body.back(), '\n');
+    return lines;
+  };
+  const auto dumped = [](const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  const auto errors = lines_of("manifest-error-files", "error");
+  const auto deleted = lines_of("manifest-deleted-entries", "deleted");
+  ASSERT_EQ(errors.size(), 101u);
+  ASSERT_EQ(deleted.size(), 101u);
+  for (const int i : {1, 9, 10, 99, 100, 101}) {
+    const std::string n = std::to_string(i);
+    EXPECT_EQ(errors[static_cast<std::size_t>(i - 1)],
+              dumped(protocol::make_outcome("error", "processing",
+                                            "resource " + n +
+                                                " could not be exported: its source record is "
+                                                "corrupt (partial success, ST-13)")));
+    EXPECT_EQ(
+        deleted[static_cast<std::size_t>(i - 1)],
+        dumped(Json{
+            {"resourceType", "Bundle"},
+            {"type", "transaction"},
+            {"entry", {{{"request", {{"method", "DELETE"}, {"url", "Patient/deleted-" + n}}}}}}}));
+  }
+}
+
 TEST(DeliveryFaults, RedirectGoesToTheOtherLoopbackHostOnce) {
   MockTest t(one_rule("file", {{"kind", "redirect"}}));
   const Json m = manifest_of(t);
