@@ -86,8 +86,12 @@ void write_patient(const Model& model, std::uint64_t member, ResourceWriter& w) 
   const bool middle = rng.chance(0.3);
   const std::string_view middle_name = pick(rng, kGivenNames);
   const std::size_t place = pick_index(rng, kPlaces);
-  const std::string line =
-      std::to_string(rng.uniform(1, 9999)) + " " + std::string(pick(rng, kStreets));
+  // Two draws, in this order: the street, then the house number. They were once the operands of
+  // one `+`, whose evaluation order C++ leaves open, so g++ and clang builds wrote different
+  // addresses; this is g++'s order, so the data of existing (g++) builds stays what it was.
+  const std::string_view street = pick(rng, kStreets);
+  const std::uint64_t house = rng.uniform(1, 9999);
+  const std::string line = std::to_string(house) + " " + std::string(street);
   const Instant born = days_before(last_updated_floor(), rng.uniform(0, 90 * 365));
   const bool phone = rng.chance(0.6);
   const auto phone_suffix = rng.uniform(100, 199);
