@@ -1,5 +1,7 @@
 #include "sim/sim_run.hpp"
 
+#include <charconv>
+#include <concepts>
 #include <memory>
 
 #include "auth/jwks.hpp"
@@ -19,14 +21,28 @@ namespace {
 
 constexpr Duration kMargin = std::chrono::minutes(10);  // past deadline + grace: hung
 
+// The trace: one field is the concatenation of its parts, then a separator, so "ab","c"
+// differs from "a","bc". Parts are hashed in place: this runs for every header of every
+// exchange, and building the concatenated string first was a tenth of the simulator's time.
 struct Fnv {
   std::uint64_t h = 1469598103934665603ULL;
-  void add(std::string_view s) {
+  template <typename... Parts>
+  requires(std::convertible_to<const Parts&, std::string_view>&&...) void add(
+      const Parts&... parts) {
+    (bytes(std::string_view(parts)), ...);
+    h = (h ^ 0xff) * 1099511628211ULL;
+  }
+  void add(std::int64_t v) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    add(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  }
+
+ private:
+  void bytes(std::string_view s) {
     for (const char c : s)
       h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    h = (h ^ 0xff) * 1099511628211ULL;  // separator: "ab","c" differs from "a","bc"
   }
-  void add(std::int64_t v) { add(std::to_string(v)); }
 };
 
 // Everything one run shares: the world (clock, scheduler, server, network) and the checks.
@@ -180,10 +196,10 @@ void World::observe(const ServerExchange& x) {
     accepted_deletes_.push_back(x.request.target);
   trace_.add(e.client);
   trace_.add(e.at.count());
-  trace_.add(x.request.method + " " + x.request.target);
+  trace_.add(x.request.method, " ", x.request.target);
   trace_.add(e.status);
   for (const auto& h : x.response.headers)
-    trace_.add(h.name + ": " + h.value);
+    trace_.add(h.name, ": ", h.value);
   for (const auto& inv : invariants_)
     inv->on_exchange(e, result_.violations);
 }
@@ -203,7 +219,7 @@ DriveResult World::drive(const client::ClientOptions& o, int client_no, Counting
     transitions[i] += client.transitions()[i];
   // Requests still on the wire reach the server; nothing goes back to this client any more.
   network_.forget_clients();
-  trace_.add(std::string(client::to_string(d.outcome.kind)));
+  trace_.add(client::to_string(d.outcome.kind));
   return d;
 }
 

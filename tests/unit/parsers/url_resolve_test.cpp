@@ -39,5 +39,22 @@ TEST(ParseUrl, RefusesHostsThatCannotBeWrittenBack) {
   EXPECT_EQ(parse_url("http://my-host.example:80/a")->host, "my-host.example");
 }
 
+// Runs between escapes are copied whole: escapes at the start, the end, side by side, and '+'.
+TEST(PercentDecode, DecodesEscapesAnywhereInTheText) {
+  EXPECT_EQ(*percent_decode("%41bc%2F%2Fd%7e", false), "Abc//d~");
+  EXPECT_EQ(*percent_decode("a+b%2Bc+", true), "a b+c ");
+  EXPECT_EQ(*percent_decode("a+b", false), "a+b");
+  EXPECT_EQ(*percent_decode("", true), "");
+  EXPECT_EQ(*percent_decode("plain/path", true), "plain/path");
+}
+
+TEST(PercentDecode, RefusesAnEscapeWithoutTwoHexDigits) {
+  for (const char* bad : {"abc%", "abc%4", "%g1x", "ok%2Fthen%zz"}) {
+    const auto r = percent_decode(bad, true);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message().find("%XX with two hex digits"), std::string::npos) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace bh::protocol
