@@ -25,6 +25,9 @@ std::string_view trim(std::string_view s) {
 }
 
 void Headers::add(std::string name, std::string value) {
+  // Room for a typical head at once: growing 1, 2, 4, 8 moved every header three times, on
+  // every request and response (a tenth of the allocations of a simulated lifecycle).
+  if (items_.capacity() == 0) items_.reserve(8);
   items_.push_back(Header{std::move(name), std::move(value)});
 }
 

@@ -76,6 +76,40 @@ nlohmann::ordered_json make_outcome(const std::vector<OutcomeIssue>& issues) {
   return out;
 }
 
+namespace {
+// Printable ASCII other than '"' and '\\': written as it is, so the text needs no escaper.
+bool needs_no_escaping(std::string_view s) {
+  for (const char c : s)
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+}  // namespace
+
+std::string outcome_text(const std::vector<OutcomeIssue>& issues) {
+  // Every error answer is one of these: building and dumping the DOM cost ~18k instructions
+  // each (callgrind), most of a simulated status poll. Diagnostics that need escaping (rare:
+  // quotes, control characters, non-ASCII) take the DOM path, so there is one escaper.
+  const bool plain = std::all_of(issues.begin(), issues.end(), [](const OutcomeIssue& i) {
+    return needs_no_escaping(i.diagnostics);
+  });
+  if (!plain || issues.empty())
+    return make_outcome(issues).dump(-1, ' ', false,
+                                     nlohmann::ordered_json::error_handler_t::replace);
+  std::string out = R"({"resourceType":"OperationOutcome","issue":[)";
+  for (const auto& issue : issues) {
+    BH_ASSERT(is_issue_severity(issue.severity), "severity outside R4 IssueSeverity");
+    BH_ASSERT(is_issue_type(issue.code), "code outside R4 IssueType");
+    if (&issue != &issues.front()) out += ',';
+    out.append(R"({"severity":")").append(issue.severity);
+    out.append(R"(","code":")").append(issue.code).append("\"");
+    if (!issue.diagnostics.empty())
+      out.append(R"(,"diagnostics":")").append(issue.diagnostics).append("\"");
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
 nlohmann::ordered_json make_outcome(std::string severity, std::string code,
                                     std::string diagnostics) {
   return make_outcome(

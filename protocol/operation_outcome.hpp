@@ -1,10 +1,11 @@
 // protocol/operation_outcome: FHIR OperationOutcome bodies (ERR-01, ST-11, ST-12, ERR-05).
 //
 // Contract: make_outcome builds a valid R4 OperationOutcome (severity and code from the R4 value
-// sets, diagnostics as given). parse_outcome reads one leniently enough to classify a status
-// error: it requires resourceType "OperationOutcome" and an `issue` array, and reports what is
-// wrong otherwise. is_transient_code is the ST-12 family: transient, lock-error, no-store,
-// exception, timeout, incomplete, throttled.
+// sets, diagnostics as given); outcome_text is its compact serialization, byte for byte what
+// make_outcome(...).dump() gives with invalid UTF-8 replaced. parse_outcome reads one leniently
+// enough to classify a status error: it requires resourceType "OperationOutcome" and an `issue`
+// array, and reports what is wrong otherwise. is_transient_code is the ST-12 family: transient,
+// lock-error, no-store, exception, timeout, incomplete, throttled.
 #pragma once
 
 #include <string>
@@ -26,6 +27,7 @@ struct OutcomeIssue {
 nlohmann::ordered_json make_outcome(const std::vector<OutcomeIssue>& issues);
 nlohmann::ordered_json make_outcome(std::string severity, std::string code,
                                     std::string diagnostics);
+std::string outcome_text(const std::vector<OutcomeIssue>& issues);
 Result<std::vector<OutcomeIssue>> parse_outcome(std::string_view body);
 bool is_transient_code(std::string_view code);
 // Membership of the R4 value sets make_outcome asserts on, so callers holding values from

@@ -15,12 +15,16 @@ Response json_response(int status, const nlohmann::ordered_json& body, const cha
 
 Response outcome_response(int status, std::string severity, std::string code,
                           std::string diagnostics) {
-  return json_response(status,
-                       make_outcome(std::move(severity), std::move(code), std::move(diagnostics)));
+  return outcome_response(status, std::vector<OutcomeIssue>{{std::move(severity), std::move(code),
+                                                             std::move(diagnostics)}});
 }
 
 Response outcome_response(int status, const std::vector<OutcomeIssue>& issues) {
-  return json_response(status, make_outcome(issues));
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", kFhirJson);
+  r.body = outcome_text(issues);
+  return r;
 }
 
 bool StringStream::next(std::string& out, std::size_t max_bytes) {

@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -248,6 +249,44 @@ RC_GTEST_PROP(OperationOutcomeProp, ParsingABuiltOutcomeGivesBackItsIssues, ()) 
   RC_ASSERT(parsed->size() == issues.size());
   for (std::size_t i = 0; i < issues.size(); ++i)
     RC_ASSERT(fields((*parsed)[i]) == fields(issues[i]));
+}
+
+// outcome_text writes what the DOM it stands in for writes: plain diagnostics take its fast
+// path, the rest (quotes, control characters, UTF-8 valid or not) the DOM's own dump.
+using OutcomeWriter = std::function<std::string(const std::vector<protocol::OutcomeIssue>&)>;
+
+bool writes_what_the_dom_writes(const OutcomeWriter& write) {
+  return rc::check("outcome_text is the DOM's dump", [&] {
+    static const std::vector<std::string> odd = {"\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80"};
+    std::vector<protocol::OutcomeIssue> issues(1 + pick(3));
+    for (auto& i : issues) {
+      std::string text =
+          coin() ? *rc::gen::container<std::string>(rc::gen::inRange(' ', '~')) : utf8_text();
+      if (coin()) text += *rc::gen::elementOf(odd);
+      i = {*rc::gen::elementOf(kSeverities), *rc::gen::elementOf(kIssueTypes), text};
+    }
+    const auto dom = protocol::make_outcome(issues).dump(
+        -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    RC_ASSERT(write(issues) == dom);
+  });
+}
+
+TEST(OutcomeText, WritesWhatTheDomWrites) {
+  EXPECT_TRUE(writes_what_the_dom_writes(protocol::outcome_text));
+}
+
+// The fast path without its guard: any diagnostics written as they are.
+TEST(OutcomeText, CanaryWritingEveryDiagnosticUnescapedIsCaught) {
+  EXPECT_FALSE(writes_what_the_dom_writes([](const std::vector<protocol::OutcomeIssue>& issues) {
+    std::string out = R"({"resourceType":"OperationOutcome","issue":[)";
+    for (const auto& i : issues) {
+      if (&i != &issues.front()) out += ',';
+      out += R"({"severity":")" + i.severity + R"(","code":")" + i.code + "\"";
+      if (!i.diagnostics.empty()) out += R"(,"diagnostics":")" + i.diagnostics + "\"";
+      out += '}';
+    }
+    return out + "]}";
+  }));
 }
 
 // ---- URLs
