@@ -1,6 +1,8 @@
 #include "mockserver/judge/body_facts.hpp"
 
 #include <array>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace bh::judge {
@@ -16,20 +18,123 @@ constexpr std::array<std::pair<BodyFacts::Kind, std::string_view>, 7> kKinds{{
     {BodyFacts::Kind::kOther, "other"},
 }};
 
-void collect(const nlohmann::json& manifest, const char* section, BodyFacts& out) {
-  auto it = manifest.find(section);
-  if (it == manifest.end() || !it->is_array()) return;
-  for (const auto& item : *it) {
-    if (!item.is_object()) continue;
-    auto url = item.find("url");
-    if (url == item.end() || !url->is_string()) continue;
-    // A `link` item is a further manifest page only when its relation says so (MF-08).
-    if (std::string_view(section) == "link") {
-      auto rel = item.find("relation");
-      if (rel == item.end() || !rel->is_string() || *rel != "next") continue;
-    }
-    out.files.push_back({section, url->get<std::string>()});
+constexpr std::array<const char*, 5> kSections = {"output", "error", "outcome", "deleted", "link"};
+
+// The facts read while the body is parsed, without building its DOM (the journal describes
+// every answer; the DOM was a tenth of a simulated lifecycle). nlohmann's SAX interface, so a
+// body parses, or fails, exactly as nlohmann::json::parse would have it; and what it yields is
+// what the DOM gave: a repeated key counts only with its last value (the DOM's last-wins),
+// values of the wrong type count as absent. tests/unit/judge/body_facts_property_test.cpp holds
+// it to the DOM version.
+class FactsReader {
+ public:
+  using json = nlohmann::json;
+  bool null() { return value(Value::kOther); }
+  bool boolean(bool b) { return value(b ? Value::kTrue : Value::kFalse); }
+  bool number_integer(json::number_integer_t) { return value(Value::kOther); }
+  bool number_unsigned(json::number_unsigned_t) { return value(Value::kOther); }
+  bool number_float(json::number_float_t, const std::string&) { return value(Value::kOther); }
+  bool string(std::string& s) { return value(Value::kString, &s); }
+  bool binary(json::binary_t&) { return value(Value::kOther); }
+  bool start_object(std::size_t) { return value(Value::kObject), ++depth_, true; }
+  bool start_array(std::size_t) { return value(Value::kArray), ++depth_, true; }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& k) {
+    if (depth_ == 1) slot_ = slot_of(k);
+    if (depth_ == 3 && in_element_)
+      field_ = k == "code" ? 0 : k == "url" ? 1 : k == "relation" ? 2 : -1;
+    return true;
   }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+  BodyFacts facts() const;
+
+ private:
+  enum class Value { kString, kTrue, kFalse, kObject, kArray, kOther };
+  // Level-1 keys of the top object that matter: -1 none, 0..4 kSections, 5 issue, 6 resourceType,
+  // 7 requiresAccessToken.
+  static int slot_of(std::string_view k) {
+    for (std::size_t i = 0; i < kSections.size(); ++i)
+      if (k == kSections[i]) return static_cast<int>(i);
+    return k == "issue" ? 5 : k == "resourceType" ? 6 : k == "requiresAccessToken" ? 7 : -1;
+  }
+  bool value(Value v, const std::string* text = nullptr);
+  bool close();
+
+  struct List {
+    bool is_array = false;
+    std::vector<std::string> items;  // issue codes, or urls
+  };
+  int depth_ = 0;  // containers open
+  bool top_object_ = false;
+  int slot_ = -1;
+  int list_ = -1;  // the slot whose array is open at level 1, or -1
+  bool in_element_ = false;
+  int field_ = -1;  // 0 code, 1 url, 2 relation
+  std::array<std::optional<std::string>, 3> element_;
+  std::array<List, 6> lists_;  // kSections, then issue
+  std::optional<std::string> resource_type_;
+  std::optional<bool> requires_token_;
+};
+
+bool FactsReader::value(Value v, const std::string* text) {
+  if (depth_ == 0) {
+    top_object_ = v == Value::kObject;
+  } else if (depth_ == 1 && top_object_ && slot_ >= 0) {
+    if (slot_ == 6) {
+      resource_type_ = v == Value::kString ? std::optional<std::string>(*text) : std::nullopt;
+    } else if (slot_ == 7) {
+      requires_token_ = v == Value::kTrue    ? std::optional<bool>(true)
+                        : v == Value::kFalse ? std::optional<bool>(false)
+                                             : std::nullopt;
+    } else {  // a section or issue: this value replaces any earlier one of the same key
+      lists_[static_cast<std::size_t>(slot_)] = List{v == Value::kArray, {}};
+      if (v == Value::kArray) list_ = slot_;
+    }
+  } else if (depth_ == 2 && list_ >= 0 && v == Value::kObject) {
+    in_element_ = true;
+    element_ = {};
+  } else if (depth_ == 3 && in_element_ && field_ >= 0) {
+    element_[static_cast<std::size_t>(field_)] =
+        v == Value::kString ? std::optional<std::string>(*text) : std::nullopt;
+  }
+  return true;
+}
+
+bool FactsReader::close() {
+  --depth_;
+  if (depth_ == 2 && in_element_) {
+    in_element_ = false;
+    auto& list = lists_[static_cast<std::size_t>(list_)].items;
+    if (list_ == 5) {
+      if (element_[0]) list.push_back(*element_[0]);
+    } else if (element_[1] && (list_ != 4 || element_[2] == "next")) {
+      // A `link` item is a further manifest page only when its relation says so (MF-08).
+      list.push_back(*element_[1]);
+    }
+  }
+  if (depth_ == 1) list_ = -1;
+  return true;
+}
+
+BodyFacts FactsReader::facts() const {
+  BodyFacts f;
+  f.kind = BodyFacts::Kind::kJson;
+  if (!top_object_) return f;
+  if (resource_type_ == "OperationOutcome") {
+    f.kind = BodyFacts::Kind::kOutcome;
+    f.issue_codes = lists_[5].items;
+    return f;
+  }
+  if (!lists_[0].is_array) return f;
+  f.kind = BodyFacts::Kind::kManifest;
+  for (std::size_t i = 0; i < kSections.size(); ++i)
+    for (const auto& url : lists_[i].items)
+      f.files.push_back({kSections[i], url});
+  f.requires_token = requires_token_;
+  return f;
 }
 }  // namespace
 
@@ -47,27 +152,9 @@ BodyFacts describe_body_text(std::string_view body) {
   }
   f.kind = BodyFacts::Kind::kOther;
   if (body.size() > kMaxDescribedBody) return f;
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return f;
-  f.kind = BodyFacts::Kind::kJson;
-  if (!j.is_object()) return f;
-  if (auto rt = j.find("resourceType"); rt != j.end() && *rt == "OperationOutcome") {
-    f.kind = BodyFacts::Kind::kOutcome;
-    if (auto issues = j.find("issue"); issues != j.end() && issues->is_array())
-      for (const auto& issue : *issues)
-        if (issue.is_object())
-          if (auto code = issue.find("code"); code != issue.end() && code->is_string())
-            f.issue_codes.push_back(code->get<std::string>());
-    return f;
-  }
-  if (auto output = j.find("output"); output != j.end() && output->is_array()) {
-    f.kind = BodyFacts::Kind::kManifest;
-    for (const char* section : {"output", "error", "outcome", "deleted", "link"})
-      collect(j, section, f);
-    if (auto rat = j.find("requiresAccessToken"); rat != j.end() && rat->is_boolean())
-      f.requires_token = rat->get<bool>();
-  }
-  return f;
+  FactsReader reader;
+  if (!nlohmann::json::sax_parse(body.begin(), body.end(), &reader)) return f;
+  return reader.facts();
 }
 
 BodyFacts describe_body(const protocol::Response& response) {
