@@ -10,7 +10,7 @@ For one server (`bulkharness serve`, N members, one file per type) it measures:
           `bulkharness keygen`: TLS on every connection plus the token flow.
 It prints resources/s and MB/s for each, the ratio client/raw, i.e. what validation and writing
 cost relative to producing the data, and smart/client, what TLS and SMART cost.
-Usage: bench/export_throughput.py [--members N] [--rounds N]
+Usage: bench/export_throughput.py [--members N (100000)] [--rounds N (3)]
 """
 import argparse
 import http.client
@@ -100,7 +100,7 @@ def client_export(exe, base, *extra):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--members", type=int, default=20000)
+    ap.add_argument("--members", type=int, default=100000)  # ~850 MB: the client log has 0.1 s steps
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--bulkharness", default=str(ROOT / "build/app/bulkharness"))
     args = ap.parse_args()
