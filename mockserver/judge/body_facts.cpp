@@ -36,14 +36,14 @@ class FactsReader {
   bool number_float(json::number_float_t, const std::string&) { return value(Value::kOther); }
   bool string(std::string& s) { return value(Value::kString, &s); }
   bool binary(json::binary_t&) { return value(Value::kOther); }
-  bool start_object(std::size_t) { return value(Value::kObject), ++depth_, true; }
-  bool start_array(std::size_t) { return value(Value::kArray), ++depth_, true; }
+  bool start_object(std::size_t) { return open(Value::kObject); }
+  bool start_array(std::size_t) { return open(Value::kArray); }
   bool end_object() { return close(); }
   bool end_array() { return close(); }
   bool key(std::string& k) {
     if (depth_ == 1) slot_ = slot_of(k);
     if (depth_ == 3 && in_element_)
-      field_ = k == "code" ? 0 : k == "url" ? 1 : k == "relation" ? 2 : -1;
+      field_ = k == "code" ? kCode : k == "url" ? kUrl : k == "relation" ? kRelation : kNone;
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
@@ -53,14 +53,25 @@ class FactsReader {
 
  private:
   enum class Value { kString, kTrue, kFalse, kObject, kArray, kOther };
-  // Level-1 keys of the top object that matter: -1 none, 0..4 kSections, 5 issue, 6 resourceType,
-  // 7 requiresAccessToken.
+  // The keys that matter. In the top object ("slots"): the sections are 0..4, their index in
+  // kSections (kLink the last), then issue, resourceType, requiresAccessToken. In an item of a
+  // section or of issue ("fields"): code, url, relation.
+  static constexpr int kNone = -1, kLink = 4, kIssue = 5, kResourceType = 6, kRequiresToken = 7;
+  static constexpr int kCode = 0, kUrl = 1, kRelation = 2;
   static int slot_of(std::string_view k) {
     for (std::size_t i = 0; i < kSections.size(); ++i)
       if (k == kSections[i]) return static_cast<int>(i);
-    return k == "issue" ? 5 : k == "resourceType" ? 6 : k == "requiresAccessToken" ? 7 : -1;
+    return k == "issue"                 ? kIssue
+           : k == "resourceType"        ? kResourceType
+           : k == "requiresAccessToken" ? kRequiresToken
+                                        : kNone;
   }
   bool value(Value v, const std::string* text = nullptr);
+  bool open(Value v) {
+    value(v);
+    ++depth_;
+    return true;
+  }
   bool close();
 
   struct List {
@@ -69,12 +80,12 @@ class FactsReader {
   };
   int depth_ = 0;  // containers open
   bool top_object_ = false;
-  int slot_ = -1;
-  int list_ = -1;  // the slot whose array is open at level 1, or -1
+  int slot_ = kNone;
+  int list_ = kNone;  // the slot whose array is open at level 1
   bool in_element_ = false;
-  int field_ = -1;  // 0 code, 1 url, 2 relation
-  std::array<std::optional<std::string>, 3> element_;
-  std::array<List, 6> lists_;  // kSections, then issue
+  int field_ = kNone;
+  std::array<std::optional<std::string>, 3> element_;  // by field
+  std::array<List, 6> lists_;                          // by slot: the sections, then issue
   std::optional<std::string> resource_type_;
   std::optional<bool> requires_token_;
 };
@@ -83,9 +94,9 @@ bool FactsReader::value(Value v, const std::string* text) {
   if (depth_ == 0) {
     top_object_ = v == Value::kObject;
   } else if (depth_ == 1 && top_object_ && slot_ >= 0) {
-    if (slot_ == 6) {
+    if (slot_ == kResourceType) {
       resource_type_ = v == Value::kString ? std::optional<std::string>(*text) : std::nullopt;
-    } else if (slot_ == 7) {
+    } else if (slot_ == kRequiresToken) {
       requires_token_ = v == Value::kTrue    ? std::optional<bool>(true)
                         : v == Value::kFalse ? std::optional<bool>(false)
                                              : std::nullopt;
@@ -93,10 +104,10 @@ bool FactsReader::value(Value v, const std::string* text) {
       lists_[static_cast<std::size_t>(slot_)] = List{v == Value::kArray, {}};
       if (v == Value::kArray) list_ = slot_;
     }
-  } else if (depth_ == 2 && list_ >= 0 && v == Value::kObject) {
+  } else if (depth_ == 2 && list_ != kNone && v == Value::kObject) {
     in_element_ = true;
     element_ = {};
-  } else if (depth_ == 3 && in_element_ && field_ >= 0) {
+  } else if (depth_ == 3 && in_element_ && field_ != kNone) {
     element_[static_cast<std::size_t>(field_)] =
         v == Value::kString ? std::optional<std::string>(*text) : std::nullopt;
   }
@@ -108,14 +119,14 @@ bool FactsReader::close() {
   if (depth_ == 2 && in_element_) {
     in_element_ = false;
     auto& list = lists_[static_cast<std::size_t>(list_)].items;
-    if (list_ == 5) {
-      if (element_[0]) list.push_back(*element_[0]);
-    } else if (element_[1] && (list_ != 4 || element_[2] == "next")) {
+    if (list_ == kIssue) {
+      if (element_[kCode]) list.push_back(*element_[kCode]);
+    } else if (element_[kUrl] && (list_ != kLink || element_[kRelation] == "next")) {
       // A `link` item is a further manifest page only when its relation says so (MF-08).
-      list.push_back(*element_[1]);
+      list.push_back(*element_[kUrl]);
     }
   }
-  if (depth_ == 1) list_ = -1;
+  if (depth_ == 1) list_ = kNone;
   return true;
 }
 
@@ -125,7 +136,7 @@ BodyFacts FactsReader::facts() const {
   if (!top_object_) return f;
   if (resource_type_ == "OperationOutcome") {
     f.kind = BodyFacts::Kind::kOutcome;
-    f.issue_codes = lists_[5].items;
+    f.issue_codes = lists_[kIssue].items;
     return f;
   }
   if (!lists_[0].is_array) return f;

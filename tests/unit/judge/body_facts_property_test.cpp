@@ -147,7 +147,8 @@ std::string join_object(const std::vector<std::string>& members) {
 // One member of an issue or a file entry: mostly the keys the reader looks at, with values of
 // the right type, but not always.
 std::string entry_member() {
-  const std::string key = *rc::gen::element<std::string>("code", "url", "relation", "type");
+  const std::string key =
+      *rc::gen::element<std::string>("code", "code", "url", "url", "url", "relation", "type");
   if (*rc::gen::inRange(0, 4) == 0) return "\"" + key + "\":" + value_text(3);
   return "\"" + key + "\":\"" +
          *rc::gen::element<std::string>("next", "self", "transient", "http://h/1", "http://h/2") +
@@ -187,7 +188,9 @@ std::string body_text() {
   if (*rc::gen::inRange(0, 10) < 8) {
     std::vector<int> keys;
     for (int i = *rc::gen::inRange(0, 7); i > 0; --i)
-      keys.push_back(*rc::gen::inRange(0, 10));
+      // resourceType, output and link more often than the rest: a manifest (output an array,
+      // not an outcome) with link items is where most of the reader's rules meet.
+      keys.push_back(*rc::gen::element(0, 0, 1, 2, 2, 2, 3, 4, 5, 6, 6, 6, 7, 8, 9));
     // Repeated keys, often: where reading without a DOM most easily goes wrong.
     for (int i = *rc::gen::inRange(0, 3); i > 0 && !keys.empty(); --i)
       keys.push_back(*rc::gen::elementOf(keys));
@@ -203,11 +206,17 @@ std::string body_text() {
   return body;
 }
 
+// Twenty bodies per case, 2,000 per check: with one body per case, mutants of the reader (a
+// dropped relation check, a kept earlier value, the wrong field of an item) got through 20-60%
+// of runs; with ten, one in ten runs still missed the wrong item field. (Repeating rc::check does
+// not help: every call starts from the same seed.)
 bool describes_as_the_dom_does(const Describer& describe) {
   return rc::check("the facts are the DOM's", [&] {
-    const std::string body = body_text();
-    RC_LOG() << body << "\n";
-    RC_ASSERT(describe(body) == dom_describe(body));
+    for (int i = 0; i < 20; ++i) {
+      const std::string body = body_text();
+      RC_LOG() << body << "\n";
+      RC_ASSERT(describe(body) == dom_describe(body));
+    }
   });
 }
 
@@ -215,13 +224,8 @@ TEST(BodyFactsProp, TheSaxReaderGivesTheDomsFacts) {
   EXPECT_TRUE(describes_as_the_dom_does(describe_body_text));
 }
 
-// Caught in 25-85 cases of 100 in 60 trial runs: up to five rounds, so a seed that misses it
-// in one round does not make the test flaky.
 TEST(BodyFactsProp, CanaryKeepingTheFirstOfARepeatedKeyIsCaught) {
-  bool passes = true;
-  for (int round = 0; round < 5 && passes; ++round)
-    passes = describes_as_the_dom_does(first_key_wins);
-  EXPECT_FALSE(passes);
+  EXPECT_FALSE(describes_as_the_dom_does(first_key_wins));
 }
 
 // The generator reaches every kind of body, or the property above would say little.
