@@ -20,12 +20,13 @@ import pathlib
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+
+import benchlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -129,9 +130,8 @@ def main():
                 print(f"round {i + 1}: raw {raw[-1][2]:.2f} s, client {cli[-1][2]:.2f} s, "
                       f"TLS + SMART {smart[-1][2]:.2f} s downloading", flush=True)
         finally:
-            for proc in procs:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=10)
+            for proc in procs:  # SIGTERM, then SIGKILL: one that hangs cannot leave the other up
+                benchlib.stop(proc)
 
     def median(runs):  # the run with the median download time
         return sorted(runs, key=lambda r: r[2])[len(runs) // 2]
