@@ -76,9 +76,12 @@ std::vector<CommandHelp> make_commands() {
        "[--tls [--tls-cert F --tls-key F] [--tls-cert-out F]]\n"
        "[--auth smart|none] [--client-id ID --jwks FILE|URL]\n"
        "[--max-connections 10000] [--request-timeout 10] [--admin-token T]\n"
+       "[--file-cache DIR [--file-cache-max-mb 4096]]\n"
        "beyond loopback (--host) the admin API needs X-Admin-Token (one is printed);\n"
        "the judge's verdict on the client: GET /__admin/verdict, and printed on exit;\n"
-       "--fuzz SEED mutates manifests, headers and NDJSON (journalled as rule \"fuzz\")",
+       "--fuzz SEED mutates manifests, headers and NDJSON (journalled as rule \"fuzz\")\n"
+       "--file-cache DIR keeps each file generated whole (unlinked, so nothing is left behind)\n"
+       "and sends repeat fetches from it, with sendfile over plain HTTP: the same bytes",
        {"bulkharness serve --port 8080 --scenario scenarios/429-storm-slow-job.json --time-scale "
         "10",
         "bulkharness serve --tls --tls-cert-out cert.pem --auth smart --client-id app "

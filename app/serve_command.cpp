@@ -69,6 +69,10 @@ int serve_command(const std::vector<std::string>& argv, std::ostream& out, std::
   runner.run();
   out << "stopped after " << runner.server().journal().entries().size() << " journalled requests"
       << std::endl;
+  if (auto cache = runner.server().file_cache_stats())
+    out << "file cache: " << cache->hits << " fetches sent from " << cache->stored
+        << " stored files (" << cache->bytes / 1000000 << " MB); " << cache->skipped
+        << " files not stored (over --file-cache-max-mb or a failed write)" << std::endl;
   const judge::Verdict verdict = runner.server().verdict();
   out << judge::to_text(verdict) << std::flush;
   if (verdict_path) {

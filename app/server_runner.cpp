@@ -109,6 +109,7 @@ Result<std::string> ServerRunner::start() {
   config.journal_capacity = settings_.journal_capacity;
   config.fuzz_seed = settings_.fuzz_seed;
   config.admin_token = settings_.admin_token;
+  config.file_cache = settings_.file_cache;
   if (settings_.smart_auth || settings_.scenario.auth) {
     config.auth = auth::TokenServiceConfig{};
     config.auth->token_url = token_url_ = origin + "/auth/token";

@@ -42,6 +42,8 @@ struct ServerSettings {
   // Hardening (mockserver/net/http_server.hpp): connection limit and slow-request deadline.
   std::size_t max_connections = 10000;
   Duration request_timeout = seconds(10);
+  // --file-cache: generated files kept (unlinked) on disk, repeat fetches sent from them.
+  std::optional<mockserver::FileCacheOptions> file_cache;
   // Required on /__admin/ when set; start() makes one up when listening beyond loopback.
   std::optional<std::string> admin_token;
 };

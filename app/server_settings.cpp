@@ -30,7 +30,9 @@ std::set<std::string> server_flags() {
           "--fuzz",
           "--admin-token",
           "--max-connections",
-          "--request-timeout"};
+          "--request-timeout",
+          "--file-cache",
+          "--file-cache-max-mb"};
 }
 
 std::set<std::string> server_switches() {
@@ -95,6 +97,22 @@ Status read_auth(const Args& args, ServerSettings& s) {
   s.clients.push_back(std::move(c));
   return Ok{};
 }
+
+// --file-cache DIR: checked now (a file can be made there), so a bad directory stops the start.
+Status read_file_cache(const Args& args, ServerSettings& s) {
+  auto max_mb = args.get_u64("--file-cache-max-mb", 4096, 1, 1ULL << 30);
+  if (!max_mb) return max_mb.error();
+  if (!args.has("--file-cache")) {
+    if (args.has("--file-cache-max-mb"))
+      return make_error("--file-cache-max-mb", "needs --file-cache DIR");
+    return Ok{};
+  }
+  const std::string dir = *args.get("--file-cache");
+  if (auto st = mockserver::FileCache::probe(dir); !st) return st.error();
+  s.file_cache = mockserver::FileCacheOptions{dir, *max_mb << 20};
+  return Ok{};
+}
+
 }  // namespace
 
 Result<ServerSettings> settings_from_args(const Args& args, const std::string& default_scenario) {
@@ -153,6 +171,7 @@ Result<ServerSettings> settings_from_args(const Args& args, const std::string& d
   s.manual_clock = clock == "manual";
   if (auto st = read_tls(args, s); !st) return st.error();
   if (auto st = read_auth(args, s); !st) return st.error();
+  if (auto st = read_file_cache(args, s); !st) return st.error();
   s.base_path = args.get("--base-path").value_or("/fhir");
   if (!s.base_path.empty() && (s.base_path.front() != '/' || s.base_path.back() == '/'))
     return make_error("--base-path", "bad path", "empty or /segment[/segment...]",
@@ -169,6 +188,7 @@ std::string describe(const ServerSettings& s) {
          std::string(protocol::to_string(s.scenario.ig_version)) +
          (s.manual_clock ? ", manual clock (advance it with POST /__admin/clock)" : "") +
          (s.tls ? ", TLS" : "") +
+         (s.file_cache ? ", files kept in " + s.file_cache->dir + " for repeat fetches" : "") +
          (s.fuzz_seed ? ", fuzzing answers with seed " + std::to_string(*s.fuzz_seed) : "") +
          (s.smart_auth ? ", SMART Backend Services (" + std::to_string(s.clients.size()) +
                              " client(s) registered; more with POST /__admin/clients)"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mockserver/faults/fault_kind.hpp"
+#include "mockserver/file_cache.hpp"
 #include "mockserver/judge/judge.hpp"
 #include "mockserver/response_fuzzer.hpp"
 #include "protocol/fhir_instant.hpp"
@@ -84,13 +85,18 @@ struct MockServer::Runtime {
   Runtime(const MockServerConfig& c)
       : dataset(with_scenario(c.data, c.scenario)),
         source(dataset),
-        service(with_auth(with_scenario(c.service, c.scenario), c), source),
+        cache(c.file_cache ? std::make_shared<FileCache>(*c.file_cache) : nullptr),
+        cached(source, cache),
+        service(with_auth(with_scenario(c.service, c.scenario), c),
+                cache ? static_cast<const protocol::DataSource&>(cached) : source),
         engine(c.scenario, c.service.seed),
         gate(make_gate(c)) {
     if (c.fuzz_seed) fuzzer.emplace(*c.fuzz_seed);
   }
   datagen::Dataset dataset;
   DatasetSource source;
+  std::shared_ptr<FileCache> cache;  // serve --file-cache: files kept for repeat fetches
+  CachedSource cached;               // used only when cache is set
   protocol::ExportService service;
   FaultEngine engine;
   ExtraFiles files;
@@ -118,6 +124,10 @@ const protocol::ExportService& MockServer::service() const {
 }
 const FaultEngine& MockServer::engine() const {
   return rt_->engine;
+}
+std::optional<FileCacheStats> MockServer::file_cache_stats() const {
+  if (!rt_->cache) return std::nullopt;
+  return rt_->cache->stats();
 }
 
 Instant MockServer::effective_now(Instant now) const {

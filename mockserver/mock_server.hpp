@@ -36,6 +36,7 @@
 #include "mockserver/auth_gate.hpp"
 #include "mockserver/dataset_source.hpp"
 #include "mockserver/fault_engine.hpp"
+#include "mockserver/file_cache.hpp"
 #include "mockserver/journal.hpp"
 #include "mockserver/judge/verdict.hpp"
 #include "mockserver/scenario.hpp"
@@ -55,6 +56,8 @@ struct MockServerConfig {
   auth::JwksFetcher jwks_fetcher;  // registration by URL; none: such clients cannot log in
   // serve --fuzz SEED: answers mutated after the fault rules (mockserver/response_fuzzer.hpp).
   std::optional<std::uint64_t> fuzz_seed;
+  // serve --file-cache DIR: generated files kept on disk for repeat fetches (file_cache.hpp).
+  std::optional<FileCacheOptions> file_cache;
   // Set: every /__admin/ request must carry `X-Admin-Token: <token>` (401 otherwise). serve sets
   // one whenever it listens beyond loopback, so no one else on the network can rewrite the
   // scenario or read the journal.
@@ -74,6 +77,8 @@ class MockServer {
   const protocol::ExportService& service() const;
   const Scenario& scenario() const { return config_.scenario; }
   const FaultEngine& engine() const;
+  // With a file cache: what it did (hits, files stored and skipped); none without one.
+  std::optional<FileCacheStats> file_cache_stats() const;
   // The scenario time the server reasons in for a transport time `now`.
   Instant effective_now(Instant now) const;
   // Off: requests bypass the fault rules (files faults already published are still served).

@@ -4,7 +4,8 @@
 // bounded header and body sizes, hands it to the Handler as a protocol::Request (client_id =
 // peer address), and writes the Response: string bodies with Content-Length, streamed bodies
 // with chunked transfer encoding, pulled 64 KiB at a time so a slow reader never makes the
-// server buffer a file. Keep-alive and pipelining are honoured (requests answered in order).
+// server buffer a file (a stored file of serve --file-cache goes out by sendfile over plain
+// TCP, in the same framing). Keep-alive and pipelining are honoured (requests answered in order).
 //
 // Hostile peers cannot stall it or grow it without bound:
 // - deadlines: idle_timeout for the first byte of a request, request_timeout from that byte to

@@ -1,6 +1,11 @@
 #include "mockserver/net/session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <array>
+#include <cerrno>
 #include <string_view>
 #include <type_traits>
 
@@ -8,6 +13,7 @@
 #include <boost/asio/write.hpp>
 
 #include "mockserver/faults/fault_support.hpp"
+#include "mockserver/file_cache.hpp"
 #include "mockserver/net/beast_message.hpp"
 #include "mockserver/response_head.hpp"
 #include "protocol/responses.hpp"
@@ -20,6 +26,9 @@ namespace net = boost::asio;
 
 namespace {
 constexpr std::size_t kChunkBytes = 64 * 1024;
+// A stored file is sent in larger chunks (each costs a size line and a sendfile call or more),
+// but not one per file: between chunks the loop serves the other connections.
+constexpr std::uint64_t kFileChunkBytes = 4 * 1024 * 1024;
 // Enough for most whole requests, so the common case is one read and one parse.
 constexpr std::size_t kFirstReadBytes = 4096;
 
@@ -182,7 +191,94 @@ void Session<Stream>::write_streamed(protocol::Response&& response) {
   append_response_head(out_, response, {HeadFraming::Kind::kChunked, 0, !keep_alive_});
   if (head_only_ || status_has_no_body(response.status)) return write_out();
   body_ = std::move(response.stream);
+  if constexpr (std::is_same_v<Stream, PlainStream>) {
+    // Only an untouched stored file: a fault that wraps the stream hides it, and TLS must
+    // encrypt in user space anyway (it reads the file through next()).
+    if (dynamic_cast<FileStream*>(body_.get())) {
+      beast::error_code ec;
+      tcp().socket().native_non_blocking(true, ec);  // sendfile must never block the loop
+      if (!ec) {
+        cork(true);
+        return send_file_chunk();
+      }
+    }
+  }
   write_next_chunk();  // the head goes out with the first chunk
+}
+
+// The same chunked framing as generated files: out_ (the head the first time, the previous
+// chunk's CRLF after) and the size line in one write, then the chunk's data by sendfile
+// straight from the page cache, as a static file server sends it.
+template <class Stream>
+void Session<Stream>::send_file_chunk() {
+  const auto& file = static_cast<const FileStream&>(*body_);
+  const std::uint64_t n = std::min(file.remaining(), kFileChunkBytes);
+  if (n == 0) {
+    out_.append("0\r\n\r\n");
+    tcp().expires_after(to_steady(options_->write_timeout));
+    return net::async_write(stream_, net::buffer(out_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->cork(false);  // out with the last bytes now
+                              self->after_write(ec);
+                            });
+  }
+  append_chunk_size(out_, static_cast<std::size_t>(n));
+  tcp().expires_after(to_steady(options_->write_timeout));
+  net::async_write(stream_, net::buffer(out_),
+                   [self = this->shared_from_this(), n](beast::error_code ec, std::size_t) {
+                     if (ec) return self->after_write(ec);
+                     // sendfile runs outside tcp_stream: wait_writable keeps the deadline.
+                     self->tcp().expires_never();
+                     self->sendfile_some(n);
+                   });
+}
+
+template <class Stream>
+void Session<Stream>::sendfile_some(std::uint64_t left) {
+  auto& file = static_cast<FileStream&>(*body_);
+  const int sock = tcp().socket().native_handle();
+  while (left > 0) {
+    auto offset = static_cast<off_t>(file.offset());
+    const ssize_t sent = ::sendfile(sock, file.fd(), &offset, static_cast<std::size_t>(left));
+    if (sent > 0) {
+      file.advance(static_cast<std::uint64_t>(sent));
+      left -= static_cast<std::uint64_t>(sent);
+    } else if (sent < 0 && errno == EINTR) {
+      continue;
+    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return wait_writable(left);
+    } else {
+      return close();  // the peer is gone, or the stored file shrank under us (sent == 0)
+    }
+  }
+  out_.assign("\r\n");
+  send_file_chunk();
+}
+
+// TCP_CORK (nginx's tcp_nopush): while a stored file goes out, only full segments are sent, so
+// the size lines ride with the data instead of leaving as packets of their own.
+template <class Stream>
+void Session<Stream>::cork(bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(tcp().socket().native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
+}
+
+// The socket's buffer is full: wait until it drains, at most write_timeout (a client that
+// stops reading is cut off, as on the generated path).
+template <class Stream>
+void Session<Stream>::wait_writable(std::uint64_t left) {
+  const std::uint64_t seq = ++wait_seq_;
+  auto self = this->shared_from_this();
+  timer_.expires_after(to_steady(options_->write_timeout));
+  timer_.async_wait([self, seq](beast::error_code ec) {
+    if (!ec && seq == self->wait_seq_) self->close();
+  });
+  tcp().socket().async_wait(net::ip::tcp::socket::wait_write, [self, left](beast::error_code ec) {
+    ++self->wait_seq_;  // this wait is over: its deadline is void
+    self->timer_.cancel();
+    if (ec) return self->close();
+    self->sendfile_some(left);
+  });
 }
 
 // Each write is [what is pending in out_ (the head, first time)][size line][data][CRLF], and
@@ -275,6 +371,7 @@ void Session<Stream>::after_write(beast::error_code ec) {
 template <class Stream>
 void Session<Stream>::close() {
   beast::error_code ec;
+  timer_.cancel();  // a pending deadline must not keep the session alive
   tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
   tcp().socket().close(ec);
 }

@@ -55,6 +55,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void write_out();
   void write_streamed(protocol::Response&& response);
   void write_next_chunk();
+  // A stored file (file_cache.hpp) over plain TCP: chunk data by sendfile, no user-space copy.
+  void send_file_chunk();
+  void sendfile_some(std::uint64_t left);
+  void wait_writable(std::uint64_t left);
+  void cork(bool on);
   // A faulted response (WirePlan): its script, one step at a time.
   void write_scripted(protocol::Response&& response);
   void run_step();
@@ -78,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::shared_ptr<protocol::BodyStream> body_;
   std::string chunk_;
   boost::asio::steady_timer timer_;
+  std::uint64_t wait_seq_ = 0;  // which wait_writable the write deadline belongs to
   WireScript script_;
   std::size_t step_ = 0;
 };
