@@ -164,9 +164,27 @@ def throughput(exe, members, rounds):
     # One core against one core, as in status_polling.py: servers on CPU 1, this reader on 0.
     if (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, {READER_CPU})
+    with benchlib.Serve(exe, *serve_args(members), cpu=SERVER_CPU) as s:
+        figures, rates = server_rounds(exe, members, rounds, s, buf)
+        # The reference client writes 1 GB to disk: the files above must not be written back
+        # at the same time (the cached server is gone, and its unlinked files with it).
+        os.sync()
+        mbs, client_rss, cl_bytes, c_wall = client_export(exe, s.base)
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    print(f"reference client: {mbs:.1f} MB/s downloading ({cl_bytes / 1e6:,.0f} MB to disk, "
+          f"{c_wall:.1f} s end to end), peak RSS {client_rss / 1024:.1f} MB; "
+          f"client / serve = {mbs / med['serve']:.2f}")
+    return figures + [
+        benchlib.figure("reference client download (to disk, validated)", mbs, "MB/s"),
+        benchlib.figure("reference client / serve", mbs / med["serve"], "ratio"),
+        benchlib.figure("reference client peak RSS", client_rss / 1024, "MB")]
+
+
+def server_rounds(exe, members, rounds, s, buf):
+    """serve (`s`), serve --file-cache and nginx, round by round on the same bytes: (figures,
+    MB/s per round of each)."""
     with tempfile.TemporaryDirectory(prefix="bh-bench-files-") as files, \
             tempfile.TemporaryDirectory(prefix="bh-bench-cache-") as cache_dir, \
-            benchlib.Serve(exe, *serve_args(members), cpu=SERVER_CPU) as s, \
             benchlib.Serve(exe, *serve_args(members), "--file-cache", cache_dir,
                            cpu=SERVER_CPU) as c:
         manifest = export_manifest(s)
@@ -200,7 +218,6 @@ def throughput(exe, members, rounds):
                       f"{r_cached:7.1f} MB/s  nginx {r_nginx:7.1f} MB/s  ({nbytes / 1e6:,.0f} MB, "
                       f"{len(paths)} files)")
         cached_rss = c.peak_rss_kb()
-        mbs, client_rss, cl_bytes, c_wall = client_export(exe, s.base)
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = med["serve"] / med["nginx"]
     cached_ratio = med["cached"] / med["nginx"]
@@ -209,24 +226,20 @@ def throughput(exe, members, rounds):
           f"{first_cached:.1f} MB/s), nginx {med['nginx']:.1f} MB/s")
     print(f"serve / nginx = {ratio:.2f} generating, {cached_ratio:.2f} from stored files "
           f"(target >= 0.50); serve --file-cache peak RSS {cached_rss / 1024:.1f} MB")
-    print(f"reference client: {mbs:.1f} MB/s downloading ({cl_bytes / 1e6:,.0f} MB to disk, "
-          f"{c_wall:.1f} s end to end), peak RSS {client_rss / 1024:.1f} MB; "
-          f"client / serve = {mbs / med['serve']:.2f}")
-    return [benchlib.figure(f"serve download, {resources:,} resources, generated as sent",
-                            med["serve"], "MB/s"),
-            benchlib.figure("serve --file-cache, first fetch (generated and stored)",
-                            first_cached, "MB/s"),
-            benchlib.figure("serve --file-cache, repeat fetches (sent from stored files)",
-                            med["cached"], "MB/s"),
-            benchlib.figure("nginx, the same bytes from files", med["nginx"], "MB/s"),
-            benchlib.figure("serve generating / nginx", ratio, "ratio"),
-            benchlib.figure("serve --file-cache / nginx (both from files)", cached_ratio, "ratio",
-                            ">= 0.50", cached_ratio >= 0.5),
-            benchlib.figure("serve --file-cache peak RSS", cached_rss / 1024, "MB", "< 64 MB",
-                            cached_rss < 64 * 1024),
-            benchlib.figure("reference client download (to disk, validated)", mbs, "MB/s"),
-            benchlib.figure("reference client / serve", mbs / med["serve"], "ratio"),
-            benchlib.figure("reference client peak RSS", client_rss / 1024, "MB")]
+    figures = [
+        benchlib.figure(f"serve download, {resources:,} resources, generated as sent",
+                        med["serve"], "MB/s"),
+        benchlib.figure("serve --file-cache, first fetch (generated and stored)",
+                        first_cached, "MB/s"),
+        benchlib.figure("serve --file-cache, repeat fetches (sent from stored files)",
+                        med["cached"], "MB/s"),
+        benchlib.figure("nginx, the same bytes from files", med["nginx"], "MB/s"),
+        benchlib.figure("serve generating / nginx", ratio, "ratio"),
+        benchlib.figure("serve --file-cache / nginx (both from files)", cached_ratio, "ratio",
+                        ">= 0.50", cached_ratio >= 0.5),
+        benchlib.figure("serve --file-cache peak RSS", cached_rss / 1024, "MB", "< 64 MB",
+                        cached_rss < 64 * 1024)]
+    return figures, rates
 
 
 if __name__ == "__main__":

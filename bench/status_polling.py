@@ -14,7 +14,10 @@ serve's one thread and nginx's one worker get); the median of the rounds is kept
 all three alike. WireMock, a JVM, is warmed up first until two runs in a row agree within 10%;
 after each of its runs the next measurement waits until the JVM is quiet (it compiles and
 collects for seconds after a load, on the core the next server would use). Non-2xx answers or
-socket errors make the figure invalid (exit 1): a fast wrong answer is not a result.
+socket errors make the figure invalid (exit 1): a fast wrong answer is not a result. Each run
+also reads the CPU time the server's processes spent (/proc), giving requests per server
+CPU-second: when wrk's one core is the limit of the rate (nginx here), that still says what
+an answer costs each server.
 Usage: bench/status_polling.py [--seconds 4] [--rounds 3] [--connections 64] [--json F]
 """
 import argparse
@@ -134,9 +137,14 @@ def main():
             warm = warm_up(targets["wiremock"], wm.proc.pid, a)
             print(f"WireMock warm-up: {' -> '.join(f'{x:,.0f}' for x in warm)} req/s")
             runs = {k: [] for k in targets}
+            pids = {"serve": [serve.proc.pid], "nginx": [nginx.proc.pid, *nginx.worker_pids()],
+                    "wiremock": [wm.proc.pid]}
             for i in range(a.rounds):
                 for name, url in targets.items():
+                    cpu0 = sum(benchlib.cpu_seconds(p) for p in pids[name])
                     r = benchlib.wrk(url, a.seconds, connections=a.connections, cpu=WRK_CPU)
+                    cpu = sum(benchlib.cpu_seconds(p) for p in pids[name]) - cpu0
+                    r["per_cpu_s"] = r["requests_s"] * a.seconds / max(cpu, 0.01)
                     if r["socket_errors"] or r["non_2xx_3xx"]:  # every answer is the 202
                         sys.exit(f"{name}: {r['socket_errors']} socket errors, "
                                  f"{r['non_2xx_3xx']} non-2xx answers under wrk: not valid")
@@ -145,7 +153,8 @@ def main():
                         benchlib.wait_quiet(wm.proc.pid)
                     print(f"round {i + 1} {name:8}: {r['requests_s']:10,.0f} req/s  "
                           f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
-                          f"wrk CPU {r['wrk_cpu']:.0%}")
+                          f"wrk CPU {r['wrk_cpu']:.0%}  server CPU {cpu / a.seconds:.0%} "
+                          f"({r['per_cpu_s']:,.0f} per CPU-s)")
             rss_kb = serve.peak_rss_kb()
     report(runs, rss_kb, a)
 
@@ -154,17 +163,28 @@ def report(runs, rss_kb, a):
     med = {k: statistics.median(r["requests_s"] for r in v) for k, v in runs.items()}
     p99 = {k: statistics.median(r["p99_ms"] for r in v) for k, v in runs.items()}
     vs_nginx, vs_wm = med["serve"] / med["nginx"], med["serve"] / med["wiremock"]
+    # Requests per CPU-second the server itself spent: what it costs, even when wrk (on its
+    # one core) is the limit of the rate, as it is for nginx here.
+    per_cpu = {k: statistics.median(r["per_cpu_s"] for r in v) for k, v in runs.items()}
     print(f"median of {a.rounds} rounds, wrk -t1 -c{a.connections} -d{a.seconds:g}s: serve "
           f"{med['serve']:,.0f}/s, nginx (1 worker) {med['nginx']:,.0f}/s, WireMock "
           f"{med['wiremock']:,.0f}/s")
     print(f"serve / nginx = {vs_nginx:.2f} (target >= 0.70), serve / WireMock = {vs_wm:.2f} "
           f"(target >= 3); serve peak RSS {rss_kb / 1024:.1f} MB")
+    print(f"per server CPU-second: serve {per_cpu['serve']:,.0f}, nginx {per_cpu['nginx']:,.0f}, "
+          f"WireMock {per_cpu['wiremock']:,.0f}; serve / WireMock = "
+          f"{per_cpu['serve'] / per_cpu['wiremock']:.2f}")
     figures = [
         benchlib.figure("serve status polls", med["serve"], "req/s"),
         benchlib.figure("nginx static 202, 1 worker", med["nginx"], "req/s"),
         benchlib.figure("WireMock stub", med["wiremock"], "req/s"),
         benchlib.figure("serve / nginx", vs_nginx, "ratio", ">= 0.70", vs_nginx >= 0.70),
         benchlib.figure("serve / WireMock", vs_wm, "ratio", ">= 3", vs_wm >= 3),
+        benchlib.figure("serve polls per server CPU-second", per_cpu["serve"], "req/CPU-s"),
+        benchlib.figure("nginx per server CPU-second", per_cpu["nginx"], "req/CPU-s"),
+        benchlib.figure("WireMock per server CPU-second", per_cpu["wiremock"], "req/CPU-s"),
+        benchlib.figure("serve / WireMock, per server CPU-second",
+                        per_cpu["serve"] / per_cpu["wiremock"], "ratio"),
         benchlib.figure("serve p99 latency", p99["serve"], "ms"),
         benchlib.figure("serve peak RSS under load", rss_kb / 1024, "MB")]
     if a.json:
