@@ -115,6 +115,8 @@ class FileCache(unittest.TestCase):
             _, _ = fetch(s, url, stop_after=100_000)  # a reader that hangs up mid-file
             third, _ = fetch(s, url)            # rule "cut": the fault on the stored bytes
             fourth, _ = fetch(s, url)           # untouched again
+            files = [{k: v for k, v in e.items() if k not in ("seq", "at_ms")}
+                     for e in s.journal()["entries"] if e["endpoint"] == "file"]
             summary = stop(s)
         self.assertGreater(len(self.expected), 2_000_000)
         digest = hashlib.sha256(self.expected).hexdigest()
@@ -122,6 +124,10 @@ class FileCache(unittest.TestCase):
             self.assertEqual(hashlib.sha256(body).hexdigest(), digest,
                              f"{name} fetch differs from a server without the cache")
         self.assertTrue(chunked1 and chunked2, "stored files keep the chunked framing")
+        self.assertEqual(len(files), 5)
+        self.assertEqual(files[1], files[0], "the journal must not tell a stored file apart")
+        self.assertEqual(files[4], files[0])
+        self.assertEqual([f["rule"] for f in files[3]["faults"]], ["cut"])
         self.assertLess(len(third), len(self.expected), "the scheduled fault did not fire")
         self.assertTrue(self.expected.startswith(third[:-1]))
         self.assertFalse(third.endswith(b"\n"), "truncated last line keeps no newline")
