@@ -15,6 +15,8 @@ Error os_error(const std::string& path, const char* step) {
   return Error{path, std::string(step) + " failed: " + std::strerror(errno), "", ""};
 }
 
+}  // namespace
+
 bool write_all(int fd, std::string_view content) {
   while (!content.empty()) {
     const ssize_t n = ::write(fd, content.data(), content.size());
@@ -24,7 +26,6 @@ bool write_all(int fd, std::string_view content) {
   }
   return true;
 }
-}  // namespace
 
 Status write_file_atomically(const std::string& path, std::string_view content, mode_t mode) {
   // The pid keeps two processes writing the same report from sharing a temporary file.

@@ -18,6 +18,9 @@ namespace bh {
 
 Status write_file_atomically(const std::string& path, std::string_view content, mode_t mode = 0644);
 
+// All of `content` to `fd` (retrying short writes and EINTR); false on any failure, errno set.
+bool write_all(int fd, std::string_view content);
+
 // Before a long run whose report goes to `path`: fails (naming `flag` and the path) when the
 // directory it would be written in does not exist, so the run is not wasted on a typo.
 Status check_report_directory(const std::string& path, std::string_view flag);

@@ -1,5 +1,7 @@
 #include "mockserver/file_cache.hpp"
 
+#include "core/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <cerrno>
@@ -40,18 +42,6 @@ std::string slice_key(const protocol::DataSlice& s) {
   for (const auto& e : s.elements)
     append_text(key, e);
   return key;
-}
-
-// Writes all of [data, data + n) at the end of fd; false on any failure (disk full, EIO).
-bool write_all(int fd, const char* data, std::size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    data += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
 }
 
 int anonymous_file(const std::string& dir) {
@@ -95,7 +85,7 @@ class TeeStream final : public protocol::BodyStream {
   void keep(const char* data, std::size_t n) {
     if (!cache_->reserve(n)) return drop(true);
     written_ += n;
-    if (!write_all(fd_, data, n)) drop(true);
+    if (!write_all(fd_, std::string_view(data, n))) drop(true);
   }
   void drop(bool skipped) {
     if (fd_ < 0) return;
@@ -120,7 +110,8 @@ StoredFile::~StoredFile() {
 }
 
 bool FileStream::next(std::string& out, std::size_t max_bytes) {
-  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, remaining()));
+  const std::size_t want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, remaining()));
   const std::size_t at = out.size();
   out.resize(at + want);
   std::size_t got = 0;

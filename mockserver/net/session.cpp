@@ -218,7 +218,9 @@ void Session<Stream>::send_file_chunk() {
     tcp().expires_after(to_steady(options_->write_timeout));
     return net::async_write(stream_, net::buffer(out_),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->cork(false);  // out with the last bytes now
+                              // Uncorked only now: before this write, Nagle could hold
+                              // the terminator back for a delayed ACK.
+                              self->cork(false);
                               self->after_write(ec);
                             });
   }
