@@ -2,10 +2,12 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <string_view>
 #include <type_traits>
 
@@ -31,6 +33,25 @@ constexpr std::size_t kChunkBytes = 64 * 1024;
 constexpr std::uint64_t kFileChunkBytes = 4 * 1024 * 1024;
 // Enough for most whole requests, so the common case is one read and one parse.
 constexpr std::size_t kFirstReadBytes = 4096;
+
+// sendfile has no MSG_NOSIGNAL (asio's own writes pass it): to a peer that has gone it raises
+// SIGPIPE, which would end the whole server. So SIGPIPE is blocked on this thread for the call,
+// and one the call raised is taken back before the mask is restored; the caller sees EPIPE.
+ssize_t sendfile_without_sigpipe(int sock, int fd, off_t* offset, std::size_t n) {
+  sigset_t pipe_only, old;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  const ssize_t sent = ::sendfile(sock, fd, offset, n);
+  const int saved = errno;
+  if (sent < 0 && saved == EPIPE) {
+    const timespec now{0, 0};
+    sigtimedwait(&pipe_only, nullptr, &now);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  return sent;
+}
 
 std::chrono::steady_clock::duration to_steady(Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
@@ -241,7 +262,8 @@ void Session<Stream>::sendfile_some(std::uint64_t left) {
   const int sock = tcp().socket().native_handle();
   while (left > 0) {
     auto offset = static_cast<off_t>(file.offset());
-    const ssize_t sent = ::sendfile(sock, file.fd(), &offset, static_cast<std::size_t>(left));
+    const ssize_t sent =
+        sendfile_without_sigpipe(sock, file.fd(), &offset, static_cast<std::size_t>(left));
     if (sent > 0) {
       file.advance(static_cast<std::uint64_t>(sent));
       left -= static_cast<std::uint64_t>(sent);
